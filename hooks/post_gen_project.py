@@ -1,0 +1,58 @@
+"""Drop the files this bake's options leave out, and give the project its own SECRET_KEY.
+
+Which path belongs to which option lives in OPTIONAL_PATHS and nowhere else.
+"""
+
+import secrets
+import shutil
+from pathlib import Path
+
+SLUG = "{{ cookiecutter.project_slug }}"
+USE_CHANNELS = {{ cookiecutter.use_channels }}
+USE_REDIS = {{ cookiecutter.use_redis }}
+USE_DOCKER = {{ cookiecutter.use_docker }}
+CI_TOOL = "{{ cookiecutter.ci_tool }}"
+LICENSED = "{{ cookiecutter.open_source_license }}" != "Not open source"
+
+# Path (relative to the project root) -> whether this bake keeps it.
+OPTIONAL_PATHS = {
+    "LICENSE": LICENSED,
+    "Dockerfile": USE_DOCKER,
+    ".dockerignore": USE_DOCKER,
+    "compose.yaml": USE_DOCKER,
+    ".github": CI_TOOL == "github",
+    ".gitlab-ci.yml": CI_TOOL == "gitlab",
+    f"{SLUG}/rooms/consumers.py": USE_CHANNELS,
+    f"{SLUG}/rooms/routing.py": USE_CHANNELS,
+    f"{SLUG}/rooms/static/rooms/live.js": USE_CHANNELS,
+    "tests/test_consumers.py": USE_CHANNELS,
+    "tests/test_cross_process.py": USE_CHANNELS and USE_REDIS,
+    "tests/test_redis.py": USE_REDIS,
+}
+
+
+def remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def write_env(root: Path) -> None:
+    """Make the git-ignored .env from the committed .env.example, with a fresh SECRET_KEY."""
+    example = (root / ".env.example").read_text()
+    key = secrets.token_urlsafe(50)
+    lines = [f"SECRET_KEY={key}" if line.startswith("SECRET_KEY=") else line for line in example.splitlines()]
+    (root / ".env").write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    root = Path.cwd()
+    for relative, keep in OPTIONAL_PATHS.items():
+        if not keep:
+            remove(root / relative)
+    write_env(root)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Settings shared by every environment; each value that differs per deployment comes from the environment."""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+
+SECRET_KEY = env("SECRET_KEY")
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["{{ cookiecutter.domain_name }}"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=["https://{{ cookiecutter.domain_name }}"])
+
+INSTALLED_APPS = [
+{%- if cookiecutter.asgi_server == "daphne" %}
+    # First, so that `runserver` serves over ASGI through Daphne.
+    "daphne",
+{%- endif %}
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+{%- if cookiecutter.use_channels %}
+    "channels",
+{%- endif %}
+    "{{ cookiecutter.project_slug }}.core",
+    "{{ cookiecutter.project_slug }}.rooms",
+]
+
+# Every entry is async-native: a request crosses this stack without a single thread hop.
+MIDDLEWARE = [
+    "{{ cookiecutter.project_slug }}.core.middleware.RequestIDMiddleware",
+    "{{ cookiecutter.project_slug }}.core.middleware.ServerTimingMiddleware",
+    "{{ cookiecutter.project_slug }}.core.async_django.SecurityMiddleware",
+    "{{ cookiecutter.project_slug }}.core.async_django.SessionMiddleware",
+    "{{ cookiecutter.project_slug }}.core.async_django.CommonMiddleware",
+    "{{ cookiecutter.project_slug }}.core.async_django.CsrfViewMiddleware",
+    "{{ cookiecutter.project_slug }}.core.async_django.AuthenticationMiddleware",
+    "{{ cookiecutter.project_slug }}.core.async_django.MessageMiddleware",
+    "{{ cookiecutter.project_slug }}.core.async_django.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+{%- if cookiecutter.use_channels %}
+ASGI_APPLICATION = "config.asgi.application"
+{%- endif %}
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+{%- if cookiecutter.database == "postgresql" %}
+
+DATABASES = {"default": env.db("DATABASE_URL")}
+# psycopg 3's pool, through Django's native support: connections are reused across requests
+# without CONN_MAX_AGE, which must stay 0 with a pool.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+    "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+    "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+}
+{%- else %}
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+{%- endif %}
+# ATOMIC_REQUESTS stays off: Django cannot wrap an async view in a transaction.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+{%- if cookiecutter.use_redis %}
+
+REDIS_URL = env("REDIS_URL", default="redis://localhost:6379/0")
+# A prefix per deployment (and per test run) keeps keys of projects that share a Redis apart.
+REDIS_KEY_PREFIX = env("REDIS_KEY_PREFIX", default="{{ cookiecutter.project_slug }}")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": REDIS_KEY_PREFIX,
+    }
+}
+# Sessions live in Redis, with the database behind them if Redis loses a key.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+{%- else %}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+{%- endif %}
+# Messages ride in a signed cookie: no session read, so no blocking I/O in the middleware.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Comma-separated HTTP(S) URLs that /health/ checks besides its own database and cache.
+HEALTH_CHECK_UPSTREAMS = env.list("HEALTH_CHECK_UPSTREAMS", default=[])
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)

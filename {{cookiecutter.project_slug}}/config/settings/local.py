@@ -1,0 +1,14 @@
+"""Development settings: `.env` is read first, DEBUG is on."""
+
+from pathlib import Path
+
+import environ
+
+# Read before base.py is imported, which needs SECRET_KEY. Variables already set win over `.env`.
+environ.Env.read_env(Path(__file__).resolve().parents[2] / ".env")
+
+from .base import *  # noqa: E402, F403
+from .base import env  # noqa: E402
+
+DEBUG = env.bool("DEBUG", default=True)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
