@@ -25,7 +25,10 @@ OPTIONAL_PATHS = {
     f"{SLUG}/rooms/consumers.py": USE_CHANNELS,
     f"{SLUG}/rooms/routing.py": USE_CHANNELS,
     f"{SLUG}/rooms/static/rooms/live.js": USE_CHANNELS,
+    f"{SLUG}/core/checks.py": USE_CHANNELS,
     "tests/test_consumers.py": USE_CHANNELS,
+    "tests/test_channel_layer.py": USE_CHANNELS,
+    "tests/test_websocket_server.py": USE_CHANNELS,
     "tests/test_cross_process.py": USE_CHANNELS and USE_REDIS,
     "tests/test_redis.py": USE_REDIS,
 }

@@ -1,0 +1,264 @@
+"""The room consumer through the project's real ASGI application (origin check, auth, routing)."""
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth import get_user_model
+from django.test import AsyncClient
+
+from config.asgi import application
+from {{ cookiecutter.project_slug }}.rooms.consumers import (
+    CLOSE_LOGIN_REQUIRED,
+    CLOSE_NOT_FOUND,
+    CLOSE_TOO_BIG,
+    CLOSE_UNAVAILABLE,
+    HISTORY_SIZE,
+)
+from {{ cookiecutter.project_slug }}.rooms.models import Message, Room
+from {{ cookiecutter.project_slug }}.rooms.services import room_group
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# An origin in the test settings' ALLOWED_HOSTS; AllowedHostsOriginValidator refuses the rest.
+ORIGIN = b"http://testserver"
+# Generous: the machine running the tests may be busy; a passing test never waits this long.
+TIMEOUT = 5
+
+
+def communicator(path: str = "/ws/rooms/lobby/", **headers: bytes) -> WebsocketCommunicator:
+    headers.setdefault("origin", ORIGIN)
+    return WebsocketCommunicator(
+        application, path, headers=[(name.encode(), value) for name, value in headers.items()]
+    )
+
+
+@asynccontextmanager
+async def member(
+    path: str = "/ws/rooms/lobby/", **headers: bytes
+) -> AsyncIterator[WebsocketCommunicator]:
+    """A connected member that has read its history and its own join event."""
+    socket = communicator(path, **headers)
+    connected, code = await socket.connect(timeout=TIMEOUT)
+    assert connected, f"handshake refused with {code}"
+    assert (await receive(socket))["type"] == "history"
+    assert (await receive(socket))["type"] == "join"
+    try:
+        yield socket
+    finally:
+        await socket.disconnect()
+
+
+async def receive(socket: WebsocketCommunicator) -> dict[str, Any]:
+    return await socket.receive_json_from(timeout=TIMEOUT)
+
+
+async def receive_type(socket: WebsocketCommunicator, kind: str) -> dict[str, Any]:
+    """The next frame of this type, skipping join/leave noise from other members."""
+    while True:
+        frame = await receive(socket)
+        if frame["type"] == kind:
+            return frame
+
+
+async def close_code(socket: WebsocketCommunicator) -> int:
+    output = await socket.receive_output(timeout=TIMEOUT)
+    assert output["type"] == "websocket.close", output
+    return output["code"]
+
+
+async def group_members(slug: str) -> set[str]:
+    """Channel names in the room's group, read from the layer itself."""
+    layer = get_channel_layer()
+    group = room_group(slug)
+{%- if cookiecutter.use_redis %}
+    connection = layer.connection(layer.consistent_hash(group))
+    return {name.decode() for name in await connection.zrange(layer._group_key(group), 0, -1)}
+{%- else %}
+    return set(layer.groups.get(group, {}))
+{%- endif %}
+
+
+async def test_history_is_the_last_50_messages_oldest_first():
+    room = await Room.objects.acreate(slug="lobby")
+    for number in range(HISTORY_SIZE + 5):
+        await Message.objects.acreate(room=room, author="ann", text=f"message {number}")
+    socket = communicator()
+    connected, _ = await socket.connect(timeout=TIMEOUT)
+    assert connected
+
+    history = await receive(socket)
+
+    assert history["type"] == "history"
+    assert history["room"] == "lobby"
+    texts = [message["text"] for message in history["messages"]]
+    assert texts == [f"message {number}" for number in range(5, HISTORY_SIZE + 5)]
+    assert set(history["messages"][0]) == {"id", "room", "author", "text", "created"}
+    await socket.disconnect()
+
+
+async def test_history_of_a_new_room_is_empty_and_leaves_no_room_behind():
+    socket = communicator("/ws/rooms/brand-new/")
+    assert (await socket.connect(timeout=TIMEOUT))[0]
+    assert await receive(socket) == {"type": "history", "room": "brand-new", "messages": []}
+    await socket.disconnect()
+    assert not await Room.objects.filter(slug="brand-new").aexists()
+
+
+async def test_a_message_reaches_every_member_and_is_stored():
+    async with member() as ann, member() as bob:
+        await ann.send_json_to({"text": "  hello, room  "})
+
+        for socket in (ann, bob):
+            frame = await receive_type(socket, "message")
+            assert frame["type"] == "message"
+            assert frame["room"] == "lobby"
+            assert frame["author"] == "anonymous"
+            assert frame["text"] == "hello, room"
+            assert frame["created"]
+
+    stored = await Message.objects.select_related("room").aget(pk=frame["id"])
+    assert (stored.room.slug, stored.text) == ("lobby", "hello, room")
+
+
+async def test_rooms_are_separate():
+    async with member("/ws/rooms/one/") as one, member("/ws/rooms/two/") as two:
+        await one.send_json_to({"text": "only for room one"})
+        assert (await receive_type(one, "message"))["text"] == "only for room one"
+        assert await two.receive_nothing(timeout=0.3)
+
+
+async def test_members_hear_joins_and_leaves():
+    async with member() as ann:
+        async with member():
+            assert await receive(ann) == {"type": "join", "room": "lobby", "author": "anonymous"}
+        assert await receive(ann) == {"type": "leave", "room": "lobby", "author": "anonymous"}
+
+
+async def test_disconnect_leaves_the_group():
+    async with member():
+        async with member():
+            assert len(await group_members("lobby")) == 2
+        assert len(await group_members("lobby")) == 1
+    assert await group_members("lobby") == set()
+
+
+@pytest.mark.parametrize(
+    ("frame", "error"),
+    [
+        ("not json", "JSON"),
+        ("", "JSON"),
+        ("[1, 2]", "object"),
+        ('"text"', "object"),
+        ("{}", "text"),
+        ('{"text": 5}', "text"),
+        ('{"text": "   "}', None),
+        (json.dumps({"text": "x" * 2001}), None),
+        (b"\x00binary", "Binary"),
+    ],
+    ids=[
+        "invalid-json", "empty-frame", "array", "string", "no-text", "text-not-string",
+        "blank-text", "text-too-long", "binary",
+    ],
+)  # fmt: skip
+async def test_bad_input_gets_an_error_and_the_socket_stays_open(frame, error):
+    async with member() as ann:
+        # send_input, not send_to: send_to refuses an empty text frame.
+        key = "bytes" if isinstance(frame, bytes) else "text"
+        await ann.send_input({"type": "websocket.receive", key: frame})
+
+        reply = await receive(ann)
+        assert reply["type"] == "error"
+        assert reply["error"]
+        if error:
+            assert error in reply["error"]
+
+        await ann.send_json_to({"text": "still here"})
+        assert (await receive(ann))["text"] == "still here"
+    assert await Message.objects.acount() == 1
+
+
+async def test_a_frame_above_the_size_limit_closes_with_1009(settings):
+    settings.WEBSOCKET_MAX_MESSAGE_BYTES = 100
+    async with member() as ann:
+        await ann.send_to(text_data=json.dumps({"text": "x" * 100}))
+        assert await close_code(ann) == CLOSE_TOO_BIG
+
+
+async def test_anonymous_members_are_refused_with_4401_when_the_setting_says_so(settings):
+    settings.ROOMS_ALLOW_ANONYMOUS = False
+    socket = communicator()
+    connected, _ = await socket.connect(timeout=TIMEOUT)
+    # Accepted and then closed, so the browser sees the code (a refused handshake is a bare 1006).
+    assert connected
+    assert await close_code(socket) == CLOSE_LOGIN_REQUIRED
+    assert await group_members("lobby") == set()
+
+
+async def test_logged_in_members_post_under_their_username(settings):
+    settings.ROOMS_ALLOW_ANONYMOUS = False
+    user = await get_user_model().objects.acreate_user(username="ann", password="unused-here")
+    client = AsyncClient()
+    await client.aforce_login(user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+
+    async with member(cookie=cookie) as ann:
+        await ann.send_json_to({"text": "signed"})
+        assert (await receive(ann))["author"] == "ann"
+
+
+@pytest.mark.parametrize("origin", [b"http://evil.example", None])
+async def test_a_foreign_or_missing_origin_is_refused(origin):
+    headers = [(b"origin", origin)] if origin else []
+    socket = WebsocketCommunicator(application, "/ws/rooms/lobby/", headers=headers)
+    connected, _ = await socket.connect(timeout=TIMEOUT)
+    assert not connected
+
+
+@pytest.mark.parametrize(
+    "path", ["/ws/elsewhere/", "/ws/rooms/Not_A_Slug/", f"/ws/rooms/{'a' * 51}/"]
+)
+async def test_unknown_paths_close_with_4404(path):
+    socket = communicator(path)
+    connected, _ = await socket.connect(timeout=TIMEOUT)
+    assert connected
+    assert await close_code(socket) == CLOSE_NOT_FOUND
+
+
+async def test_a_message_posted_to_the_api_is_broadcast():
+    async with member() as ann:
+        response = await AsyncClient().post(
+            "/api/rooms/lobby/messages/", {"text": "from http"}, content_type="application/json"
+        )
+        assert response.status_code == 201
+        frame = await receive_type(ann, "message")
+    assert frame == {"type": "message", **response.json()}
+
+
+async def test_a_layer_outage_closes_with_4503_logs_once_and_recovers(monkeypatch, caplog):
+    layer = get_channel_layer()
+    group_add = layer.group_add
+
+    async def unreachable(group: str, channel: str) -> None:
+        raise ConnectionError("Connection refused")
+
+    monkeypatch.setattr(layer, "group_add", unreachable)
+    with caplog.at_level(logging.WARNING, logger="{{ cookiecutter.project_slug }}.rooms.consumers"):
+        for _ in range(3):
+            socket = communicator()
+            assert (await socket.connect(timeout=TIMEOUT))[0]
+            assert await close_code(socket) == CLOSE_UNAVAILABLE
+        assert [record.levelname for record in caplog.records] == ["ERROR"]
+        assert "down" in caplog.records[0].getMessage()
+
+        monkeypatch.setattr(layer, "group_add", group_add)
+        async with member() as ann:
+            await ann.send_json_to({"text": "back"})
+            assert (await receive_type(ann, "message"))["text"] == "back"
+    assert [record.levelname for record in caplog.records] == ["ERROR", "WARNING"]
+    assert not any(record.exc_info for record in caplog.records)

@@ -1,0 +1,186 @@
+"""A room's live side: history on connect, then every message, join and leave as it happens."""
+
+import contextlib
+import json
+import logging
+from typing import Any
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.core.exceptions import ValidationError
+{%- if cookiecutter.use_redis %}
+from redis.exceptions import RedisError
+{%- endif %}
+
+from .models import Message, Room
+from .services import post_message, room_group
+
+logger = logging.getLogger(__name__)
+
+HISTORY_SIZE = 50
+SLUG_MAX_LENGTH = Room._meta.get_field("slug").max_length
+
+# Close codes: 4000-4999 belong to the application, and live.js explains each one to the user.
+# (Daphne refuses to send 1xxx codes other than 1000 from the application.)
+CLOSE_LOGIN_REQUIRED = 4401
+CLOSE_NOT_FOUND = 4404
+CLOSE_UNAVAILABLE = 4503
+# RFC 6455 "message too big". Uvicorn, Daphne and Hypercorn enforce the limit themselves
+# (bin/serve passes WEBSOCKET_MAX_MESSAGE_BYTES); Granian has no such setting, so we do it here.
+CLOSE_TOO_BIG = 1009
+
+{%- if cookiecutter.use_redis %}
+
+# What the Redis channel layer raises while Redis is unreachable.
+LAYER_ERRORS: tuple[type[Exception], ...] = (RedisError, OSError)
+{%- else %}
+
+# What a channel layer raises while its backing service is unreachable.
+LAYER_ERRORS: tuple[type[Exception], ...] = (OSError,)
+{%- endif %}
+
+
+class LayerOutage:
+    """Logs a channel-layer outage once when it starts and once when it ends.
+
+    Every client reconnects on its own during an outage; one log line per attempt would bury
+    the cause.
+    """
+
+    def __init__(self) -> None:
+        self.active = False
+
+    def failed(self, error: Exception) -> None:
+        if not self.active:
+            logger.error("Channel layer down, refusing WebSockets until it is back: %r", error)
+        self.active = True
+
+    def succeeded(self) -> None:
+        if self.active:
+            logger.warning("Channel layer reachable again")
+        self.active = False
+
+
+outage = LayerOutage()
+
+
+class RoomConsumer(AsyncJsonWebsocketConsumer):
+    """`/ws/rooms/<slug>/`: frames in are `{"text": "..."}`, frames out have a `type`."""
+
+    slug: str
+    author: str
+    joined = False
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # The layer can also fail while we wait on it for group messages (Redis restarted):
+        # close with a code the page understands instead of crashing with a traceback.
+        try:
+            await super().__call__(scope, receive, send)
+        except LAYER_ERRORS as error:
+            outage.failed(error)
+            with contextlib.suppress(Exception):  # the socket may be gone already
+                await send({"type": "websocket.close", "code": CLOSE_UNAVAILABLE})
+
+    async def connect(self) -> None:
+        self.slug = self.scope["url_route"]["kwargs"]["slug"]
+        if len(self.slug) > SLUG_MAX_LENGTH:
+            await self.accept()
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            self.author = user.get_username()
+        elif settings.ROOMS_ALLOW_ANONYMOUS:
+            self.author = "anonymous"
+        else:
+            # Accept first: a handshake refused outright reaches the browser as a bare 1006.
+            await self.accept()
+            await self.close(code=CLOSE_LOGIN_REQUIRED)
+            return
+
+        try:
+            await self.channel_layer.group_add(room_group(self.slug), self.channel_name)
+        except LAYER_ERRORS as error:
+            outage.failed(error)
+            await self.accept()
+            await self.close(code=CLOSE_UNAVAILABLE)
+            return
+        outage.succeeded()
+        self.joined = True
+        await self.accept()
+        history = await self.history()
+        await self.send_json({"type": "history", "room": self.slug, "messages": history})
+        await self.announce("room.join")
+
+    async def disconnect(self, code: int) -> None:
+        if not self.joined:
+            return
+        try:
+            await self.channel_layer.group_discard(room_group(self.slug), self.channel_name)
+            await self.announce("room.leave")
+        except LAYER_ERRORS as error:
+            # Redis drops the membership itself when the group expires.
+            outage.failed(error)
+
+    async def history(self) -> list[dict[str, Any]]:
+        """The last HISTORY_SIZE messages, oldest first (the order a chat reads)."""
+        latest = Message.objects.filter(room__slug=self.slug).order_by("-created", "-id")
+        messages = [message.as_dict(self.slug) async for message in latest[:HISTORY_SIZE]]
+        return messages[::-1]
+
+    async def announce(self, event: str) -> None:
+        await self.channel_layer.group_send(
+            room_group(self.slug), {"type": event, "room": self.slug, "author": self.author}
+        )
+
+    async def websocket_receive(self, message: dict[str, Any]) -> None:
+        text, data = message.get("text"), message.get("bytes")
+        size = len(text.encode()) if text is not None else len(data or b"")
+        if size > settings.WEBSOCKET_MAX_MESSAGE_BYTES:
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        await super().websocket_receive(message)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        # Every bad frame gets an error reply; none of them closes the socket.
+        if text_data is None:
+            await self.send_error('Binary frames are not accepted; send {"text": "..."} as text.')
+            return
+        try:
+            content = json.loads(text_data)
+        except json.JSONDecodeError:
+            await self.send_error('Frames must be JSON, such as {"text": "hello"}.')
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict) or not isinstance(content.get("text"), str):
+            await self.send_error('Frames must be a JSON object with a "text" string.')
+            return
+        try:
+            # Stores the message and broadcasts it to the room, this socket included.
+            await post_message(self.slug, author=self.author, text=content["text"])
+        except ValidationError as error:
+            await self.send_error(" ".join(error.messages))
+
+    async def send_error(self, error: str) -> None:
+        await self.send_json({"type": "error", "error": error})
+
+    # Group events (services.broadcast and announce); `type` "room.message" calls room_message.
+
+    async def room_message(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "message", **event["message"]})
+
+    async def room_join(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "join", "room": event["room"], "author": event["author"]})
+
+    async def room_leave(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "leave", "room": event["room"], "author": event["author"]})
+
+
+class UnknownPathConsumer(AsyncJsonWebsocketConsumer):
+    """Any other path under the WebSocket router: refused with a code instead of a traceback."""
+
+    async def connect(self) -> None:
+        await self.accept()
+        await self.close(code=CLOSE_NOT_FOUND)
