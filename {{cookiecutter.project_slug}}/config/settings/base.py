@@ -127,3 +127,43 @@ STORAGES = {
 # Comma-separated HTTP(S) URLs that /health/ checks besides its own database and cache.
 HEALTH_CHECK_UPSTREAMS = env.list("HEALTH_CHECK_UPSTREAMS", default=[])
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
+{%- if cookiecutter.use_channels %}
+
+{%- if cookiecutter.use_redis %}
+
+# Group messages travel through Redis, so every server process (and machine) sees every room.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            "hosts": [
+                {
+                    "address": REDIS_URL,
+                    # channels_redis blocks on Redis for up to 5 s waiting for the next message,
+                    # and redis-py gives up on a read after 5 s by default: an idle socket's read
+                    # could time out first and kill its consumer. 15 s lets every blocking read
+                    # return, and still notices a Redis that stopped answering.
+                    "socket_timeout": 15,
+                    "socket_connect_timeout": 5,
+                }
+            ],
+            "prefix": f"{REDIS_KEY_PREFIX}:asgi:",
+            # Messages waiting for one consumer before sends to it fail (a group send skips it):
+            # how far a slow client may fall behind.
+            "capacity": 100,
+            # Seconds an undelivered message is kept, e.g. for a consumer that went away.
+            "expiry": 60,
+        },
+    }
+}
+{%- else %}
+
+# Group messages stay inside this process: enough for one server process. With more processes
+# or machines, members on different ones never hear each other (a production check warns).
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+{%- endif %}
+# Refuse WebSocket members who are not logged in (the socket closes with 4401).
+ROOMS_ALLOW_ANONYMOUS = env.bool("ROOMS_ALLOW_ANONYMOUS", default=True)
+# Larger WebSocket messages close the socket with 1009; bin/serve gives the servers this limit.
+WEBSOCKET_MAX_MESSAGE_BYTES = env.int("WEBSOCKET_MAX_MESSAGE_BYTES", default=65536)
+{%- endif %}
