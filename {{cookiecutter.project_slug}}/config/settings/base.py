@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Below daphne, whose runserver must win; registers servestatic's system checks.
+    "servestatic",
     "django.contrib.staticfiles",
 {%- if cookiecutter.use_channels %}
     "channels",
@@ -36,6 +38,9 @@ MIDDLEWARE = [
     "{{ cookiecutter.project_slug }}.core.middleware.RequestIDMiddleware",
     "{{ cookiecutter.project_slug }}.core.middleware.ServerTimingMiddleware",
     "{{ cookiecutter.project_slug }}.core.async_django.SecurityMiddleware",
+    # Answers /static/ itself; other requests pass through with a dict lookup (no thread hop
+    # unless DEBUG, where it re-scans the disk on each request to pick up new files).
+    "servestatic.middleware.ServeStaticMiddleware",
     "{{ cookiecutter.project_slug }}.core.async_django.SessionMiddleware",
     "{{ cookiecutter.project_slug }}.core.async_django.CommonMiddleware",
     "{{ cookiecutter.project_slug }}.core.async_django.CsrfViewMiddleware",
@@ -122,6 +127,31 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# One line per record, each with the id of its request. JSON on stdout for log collectors;
+# local.py switches to the human-readable format.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "{{ cookiecutter.project_slug }}.core.logging.RequestIDFilter"},
+    },
+    "formatters": {
+        "json": {"()": "{{ cookiecutter.project_slug }}.core.logging.JSONFormatter"},
+        "human": {"format": "%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "json",
+        },
+    },
+    "root": {"handlers": ["console"], "level": "INFO"},
+    # Django's own console handler would print django.* records a second time.
+    "loggers": {"django": {"handlers": [], "level": "INFO"}},
 }
 
 # Comma-separated HTTP(S) URLs that /health/ checks besides its own database and cache.

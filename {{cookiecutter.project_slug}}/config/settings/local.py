@@ -8,7 +8,15 @@ import environ
 environ.Env.read_env(Path(__file__).resolve().parents[2] / ".env")
 
 from .base import *  # noqa: E402, F403
-from .base import env  # noqa: E402
+from .base import LOGGING, MIDDLEWARE, env  # noqa: E402
 
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+
+# Warn, naming the path, when a request blocks the event loop longer than this (0 turns it off).
+LOOP_BLOCK_WARN_MS = env.int("LOOP_BLOCK_WARN_MS", default=100)
+MIDDLEWARE = [
+    "{{ cookiecutter.project_slug }}.core.middleware.LoopBlockMiddleware",
+    *MIDDLEWARE,
+]
+LOGGING["handlers"]["console"]["formatter"] = "human"
