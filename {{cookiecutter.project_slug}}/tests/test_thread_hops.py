@@ -8,12 +8,14 @@ call, so counting those counts hops.
 import asyncio
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import LazySettings
 from django.core.handlers.asgi import ASGIHandler
 from django.http import HttpRequest, HttpResponse
+from django.test import AsyncClient
 from django.urls import path
 
 # A valid CSRF secret, sent as the cookie and echoed in the header, as a page's script does.
@@ -134,3 +136,17 @@ async def test_servestatic_adds_no_hop_to_a_dynamic_request(settings: LazySettin
     floor = await thread_hops()
     settings.MIDDLEWARE = [SERVESTATIC]
     assert len(await thread_hops()) == len(floor)
+
+
+async def test_servestatic_answers_a_static_file_before_the_stack(
+    settings: LazySettings, tmp_path: Path, async_client: AsyncClient
+) -> None:
+    # As in production: files collected into STATIC_ROOT, DEBUG off.
+    (tmp_path / "site.css").write_text("body { margin: 0 }")
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.SERVESTATIC_USE_FINDERS = False
+    settings.DEBUG = False
+    response = await async_client.get("/static/site.css")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert b"".join([chunk async for chunk in response.streaming_content]) == b"body { margin: 0 }"
