@@ -26,6 +26,7 @@ OPTIONAL_PATHS = {
     f"{SLUG}/rooms/routing.py": USE_CHANNELS,
     f"{SLUG}/rooms/static/rooms/live.js": USE_CHANNELS,
     f"{SLUG}/core/checks.py": USE_CHANNELS,
+    "tests/communicators.py": USE_CHANNELS,
     "tests/test_consumers.py": USE_CHANNELS,
     "tests/test_channel_layer.py": USE_CHANNELS,
     "tests/test_websocket_server.py": USE_CHANNELS,

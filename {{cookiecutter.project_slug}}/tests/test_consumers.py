@@ -2,9 +2,6 @@
 
 import json
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
 
 import pytest
 from channels.layers import get_channel_layer
@@ -23,53 +20,9 @@ from {{ cookiecutter.project_slug }}.rooms.consumers import (
 from {{ cookiecutter.project_slug }}.rooms.models import Message, Room
 from {{ cookiecutter.project_slug }}.rooms.services import room_group
 
+from tests.communicators import TIMEOUT, close_code, communicator, member, receive, receive_type
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# An origin in the test settings' ALLOWED_HOSTS; AllowedHostsOriginValidator refuses the rest.
-ORIGIN = b"http://testserver"
-# Generous: the machine running the tests may be busy; a passing test never waits this long.
-TIMEOUT = 5
-
-
-def communicator(path: str = "/ws/rooms/lobby/", **headers: bytes) -> WebsocketCommunicator:
-    headers.setdefault("origin", ORIGIN)
-    return WebsocketCommunicator(
-        application, path, headers=[(name.encode(), value) for name, value in headers.items()]
-    )
-
-
-@asynccontextmanager
-async def member(
-    path: str = "/ws/rooms/lobby/", **headers: bytes
-) -> AsyncIterator[WebsocketCommunicator]:
-    """A connected member that has read its history and its own join event."""
-    socket = communicator(path, **headers)
-    connected, code = await socket.connect(timeout=TIMEOUT)
-    assert connected, f"handshake refused with {code}"
-    assert (await receive(socket))["type"] == "history"
-    assert (await receive(socket))["type"] == "join"
-    try:
-        yield socket
-    finally:
-        await socket.disconnect()
-
-
-async def receive(socket: WebsocketCommunicator) -> dict[str, Any]:
-    return await socket.receive_json_from(timeout=TIMEOUT)
-
-
-async def receive_type(socket: WebsocketCommunicator, kind: str) -> dict[str, Any]:
-    """The next frame of this type, skipping join/leave noise from other members."""
-    while True:
-        frame = await receive(socket)
-        if frame["type"] == kind:
-            return frame
-
-
-async def close_code(socket: WebsocketCommunicator) -> int:
-    output = await socket.receive_output(timeout=TIMEOUT)
-    assert output["type"] == "websocket.close", output
-    return output["code"]
 
 
 async def group_members(slug: str) -> set[str]:

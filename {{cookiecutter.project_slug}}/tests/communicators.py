@@ -1,0 +1,59 @@
+"""WebSocket members for the tests, through channels.testing and the project's real ASGI app."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+
+from config.asgi import application
+
+# Generous: the machine running the tests may be busy; a passing test never waits this long.
+TIMEOUT = 5
+
+
+def allowed_origin() -> bytes:
+    """What a browser on an allowed host sends (AllowedHostsOriginValidator refuses the rest)."""
+    return f"http://{settings.ALLOWED_HOSTS[0].lstrip('.')}".encode()
+
+
+def communicator(path: str = "/ws/rooms/lobby/", **headers: bytes) -> WebsocketCommunicator:
+    headers.setdefault("origin", allowed_origin())
+    return WebsocketCommunicator(
+        application, path, headers=[(name.encode(), value) for name, value in headers.items()]
+    )
+
+
+@asynccontextmanager
+async def member(
+    path: str = "/ws/rooms/lobby/", **headers: bytes
+) -> AsyncIterator[WebsocketCommunicator]:
+    """A connected member that has read its history and its own join event."""
+    socket = communicator(path, **headers)
+    connected, code = await socket.connect(timeout=TIMEOUT)
+    assert connected, f"handshake refused with {code}"
+    assert (await receive(socket))["type"] == "history"
+    assert (await receive(socket))["type"] == "join"
+    try:
+        yield socket
+    finally:
+        await socket.disconnect()
+
+
+async def receive(socket: WebsocketCommunicator) -> dict[str, Any]:
+    return await socket.receive_json_from(timeout=TIMEOUT)
+
+
+async def receive_type(socket: WebsocketCommunicator, kind: str) -> dict[str, Any]:
+    """The next frame of this type, skipping join/leave noise from other members."""
+    while True:
+        frame = await receive(socket)
+        if frame["type"] == kind:
+            return frame
+
+
+async def close_code(socket: WebsocketCommunicator) -> int:
+    output = await socket.receive_output(timeout=TIMEOUT)
+    assert output["type"] == "websocket.close", output
+    return output["code"]

@@ -1,0 +1,33 @@
+"""The configured channel layer, and the production check that guards an in-memory one."""
+
+{% if cookiecutter.use_redis -%}
+from channels_redis.core import RedisChannelLayer
+{% endif -%}
+from django.core import checks
+
+IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+def deploy_check_ids() -> list[str]:
+    return [message.id for message in checks.run_checks(include_deployment_checks=True)]
+
+
+def test_an_in_memory_layer_fails_the_deploy_checks_with_a_warning(settings):
+    settings.CHANNEL_LAYERS = IN_MEMORY
+    assert "core.W001" in deploy_check_ids()
+    # Not a development nuisance: only `check --deploy` runs it.
+    assert "core.W001" not in [message.id for message in checks.run_checks()]
+
+
+def test_a_shared_layer_passes_the_check(settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer"}}
+    assert "core.W001" not in deploy_check_ids()
+{%- if cookiecutter.use_redis %}
+
+
+def test_redis_reads_outlast_the_layers_blocking_wait(settings):
+    # Otherwise an idle member's read times out before Redis answers it (tests/test_redis.py
+    # proves the consequence on a real Redis).
+    (host,) = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]
+    assert host["socket_timeout"] > RedisChannelLayer.brpop_timeout
+{%- endif %}
