@@ -170,13 +170,14 @@ def watched(settings: LazySettings) -> None:
 
 @pytest.mark.usefixtures("watched")
 async def test_a_view_that_blocks_the_loop_is_named(
-    async_client: AsyncClient, caplog: pytest.LogCaptureFixture
+    async_client: AsyncClient, ids: pytest.LogCaptureFixture
 ) -> None:
-    response = await async_client.get("/blocks/")
-    (record,) = (r for r in caplog.records if r.name == MIDDLEWARE_LOGGER)
+    response = await async_client.get("/blocks/", headers={"X-Request-ID": "slow-1"})
+    (record,) = (r for r in ids.records if r.name == MIDDLEWARE_LOGGER)
     assert response.content == b"blocked"
     assert record.levelno == logging.WARNING
     assert "GET /blocks/ blocked the event loop" in record.getMessage()
+    assert record.request_id == "slow-1"
 
 
 @pytest.mark.usefixtures("watched")

@@ -137,4 +137,6 @@ class LoopBlockMiddleware(AsyncMiddleware):
                     steps.longest * 1000,
                     steps.slow_steps,
                     self.threshold_ms,
+                    # We run outside RequestIDMiddleware: the filter reads the id off the request.
+                    extra={"request": request},
                 )
