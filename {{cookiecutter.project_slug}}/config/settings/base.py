@@ -8,7 +8,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 
-SECRET_KEY = env("SECRET_KEY")
+# Empty when unset: production.py refuses to start without it, test.py sets its own.
+SECRET_KEY = env.str("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["{{ cookiecutter.domain_name }}"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=["https://{{ cookiecutter.domain_name }}"])
@@ -71,7 +72,12 @@ TEMPLATES = [
 
 {%- if cookiecutter.database == "postgresql" %}
 
-DATABASES = {"default": env.db("DATABASE_URL")}
+# The default matches .env.example; production.py refuses to start without DATABASE_URL.
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL", default="postgres://postgres@localhost:5432/{{ cookiecutter.project_slug }}"
+    )
+}
 # psycopg 3's pool, through Django's native support: connections are reused across requests
 # without CONN_MAX_AGE, which must stay 0 with a pool.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
