@@ -15,6 +15,7 @@ from asgiref.sync import iscoroutinefunction
 from django.conf import LazySettings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
@@ -60,6 +61,13 @@ async def session_write_then_fail(request: HttpRequest) -> HttpResponse:
     return HttpResponse("failed", status=500)
 
 
+async def session_deleted_meanwhile(request: HttpRequest) -> HttpResponse:
+    await request.session.aset("visits", 3)
+    # As if the user logged out in a concurrent request.
+    await Session.objects.filter(session_key=request.session.session_key).adelete()
+    return HttpResponse("deleted meanwhile")
+
+
 async def form(request: HttpRequest) -> HttpResponse:
     get_token(request)  # as a template's csrf_token tag does: sets the CSRF cookie
     return HttpResponse(f"{request.method} accepted")
@@ -90,6 +98,7 @@ urlpatterns = [
     path("session/read/", session_read),
     path("session/flush/", session_flush),
     path("session/fail/", session_write_then_fail),
+    path("session/deleted/", session_deleted_meanwhile),
     path("form/", form),
     path("whoami/", whoami),
     path("messages/add/", message_add),
@@ -215,6 +224,23 @@ def session_not_saved_on_5xx(seen: list[dict[str, Any]]) -> None:
     assert seen[1]["cookies"] == {}
 
 
+async def browser_session(client: AsyncClient) -> list[HttpResponseBase]:
+    return [await client.get("/session/write/")]
+
+
+def session_cookie_without_expiry(seen: list[dict[str, Any]]) -> None:
+    assert seen[0]["cookies"]["sessionid"]["set"]
+    assert "max-age" not in seen[0]["cookies"]["sessionid"]
+
+
+async def concurrent_logout(client: AsyncClient) -> list[HttpResponseBase]:
+    return [await client.get("/session/write/"), await client.get("/session/deleted/")]
+
+
+def session_interrupted(seen: list[dict[str, Any]]) -> None:
+    assert seen[1]["status"] == 400  # SessionInterrupted
+
+
 async def csrf_round_trip(client: AsyncClient) -> list[HttpResponseBase]:
     page = await client.get("/form/")
     token = client.cookies["csrftoken"].value
@@ -298,6 +324,13 @@ SCENARIOS = [
         {"SESSION_SAVE_EVERY_REQUEST": True},
     ),
     Scenario("session kept on 5xx", session_with_5xx, session_not_saved_on_5xx),
+    Scenario(
+        "session until the browser closes",
+        browser_session,
+        session_cookie_without_expiry,
+        {"SESSION_EXPIRE_AT_BROWSER_CLOSE": True},
+    ),
+    Scenario("session deleted during the request", concurrent_logout, session_interrupted),
     Scenario("csrf", csrf_round_trip, csrf_enforced),
     Scenario("auth", login, auser_resolves),
     Scenario("messages", message_round_trip, message_delivered_once),
