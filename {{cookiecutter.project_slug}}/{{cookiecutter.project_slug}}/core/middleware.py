@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 
 class AsyncMiddleware:
+    """Base of an async-only middleware: `__call__` must be a coroutine function."""
+
     sync_capable = False
     async_capable = True
 
@@ -49,7 +51,7 @@ class RequestIDMiddleware(AsyncMiddleware):
         rid = incoming if VALID_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         # Also on the request: Django logs 4xx/5xx responses after the middleware chain has
         # returned, with the request on the record, where the filter finds the id.
-        request.request_id = rid  # type: ignore[attr-defined]
+        request.request_id = rid
         token = request_id.set(rid)
         try:
             response = await self.get_response(request)
