@@ -1,0 +1,47 @@
+"""Session-wide services and the matrix summary; the machinery itself lives in tests/matrix/."""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from matrix import session, summary
+from matrix.services import Postgres, Redis
+
+SERVICES = pytest.StashKey[list]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Only the controller: xdist workers inherit the session dir and the services' URLs.
+    if hasattr(config, "workerinput"):
+        return
+    directory = Path(tempfile.mkdtemp(prefix="matrix-"))
+    directory.chmod(0o755)  # the postgres user creates its cluster inside
+    os.environ[session.SESSION_DIR] = str(directory)
+    services: list[Redis | Postgres] = []
+    config.stash[SERVICES] = services
+    # CI passes service containers in; otherwise start our own.
+    if "MATRIX_REDIS_URL" not in os.environ:
+        services.append(Redis(directory / "redis"))
+        os.environ["MATRIX_REDIS_URL"] = services[-1].url
+    if "MATRIX_DATABASE_URL" not in os.environ:
+        services.append(Postgres(directory / "postgres"))
+        os.environ["MATRIX_DATABASE_URL"] = services[-1].url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        return
+    for service in config.stash.get(SERVICES, []):
+        service.stop()
+    shutil.rmtree(os.environ.pop(session.SESSION_DIR), ignore_errors=True)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    summary.TALLY.add(report)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    summary.TALLY.print(terminalreporter)

@@ -1,0 +1,122 @@
+"""Tier 1's static checks of a baked tree: each returns the problems it found, as sentences."""
+
+import json
+import re
+import subprocess
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+
+JINJA = re.compile(r"\{\{|\{%|\{#")
+# Django template syntax shares Jinja's delimiters; only Jinja's own forms betray a missed render.
+JINJA_IN_DJANGO_TEMPLATE = re.compile(r"\{[{%#]-|-[}%#]\}|cookiecutter\.")
+# GitHub Actions expressions, ${{ ... }}, are meant to stay.
+GITHUB_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
+
+
+def files(root: Path) -> list[Path]:
+    return sorted(path for path in root.rglob("*") if path.is_file())
+
+
+def unrendered(root: Path) -> list[str]:
+    problems = []
+    for path in files(root):
+        try:
+            text = path.read_text()
+        except UnicodeDecodeError:
+            continue
+        relative = path.relative_to(root)
+        if path.suffix == ".html" and "templates" in relative.parts:
+            pattern = JINJA_IN_DJANGO_TEMPLATE
+        else:
+            pattern = JINJA
+            if relative.parts[0] == ".github":
+                text = GITHUB_EXPRESSION.sub("", text)
+        for number, line in enumerate(text.splitlines(), 1):
+            if pattern.search(line):
+                problems.append(f"{relative}:{number}: unrendered template syntax: {line.strip()}")
+    return problems
+
+
+def empty(root: Path) -> list[str]:
+    """Empty files and directories, except package markers (an empty __init__.py is idiomatic)."""
+    problems = []
+    for path in sorted(root.rglob("*")):
+        if path.is_dir() and not any(path.iterdir()):
+            problems.append(f"{path.relative_to(root)}/: empty directory")
+        elif path.is_file() and path.stat().st_size == 0 and path.name != "__init__.py":
+            problems.append(f"{path.relative_to(root)}: empty file")
+    return problems
+
+
+def uncompilable(root: Path) -> list[str]:
+    problems = []
+    for path in root.rglob("*.py"):
+        try:
+            compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            problems.append(f"{path.relative_to(root)}:{exc.lineno}: {exc.msg}")
+    return problems
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """Safe loading that accepts CI-specific tags such as GitLab's !reference."""
+
+
+_AnyTagLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def unparsable(root: Path) -> list[str]:
+    parsers = {
+        ".toml": tomllib.loads,
+        ".json": json.loads,
+        ".yaml": lambda text: list(yaml.load_all(text, _AnyTagLoader)),
+        ".yml": lambda text: list(yaml.load_all(text, _AnyTagLoader)),
+    }
+    problems = []
+    for path in files(root):
+        parse = parsers.get(path.suffix)
+        if parse is None:
+            continue
+        try:
+            parse(path.read_text())
+        except (ValueError, yaml.YAMLError) as exc:
+            problems.append(f"{path.relative_to(root)}: does not parse: {exc}")
+    return problems
+
+
+def ruff(trees: Iterable[Path]) -> dict[Path, list[str]]:
+    """ruff check and ruff format --check over many trees in two calls; problems per tree.
+
+    ruff finds each file's own pyproject.toml, so every tree is linted with its own settings.
+    """
+    trees = list(trees)
+    problems: dict[Path, list[str]] = {tree: [] for tree in trees}
+
+    def owner(filename: str) -> Path:
+        return next(tree for tree in trees if Path(filename).is_relative_to(tree))
+
+    check = subprocess.run(
+        ["ruff", "check", "--no-cache", "--output-format", "json", *map(str, trees)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if check.returncode not in (0, 1):
+        raise RuntimeError(f"ruff check crashed: {check.stderr}")
+    for finding in json.loads(check.stdout):
+        tree = owner(finding["filename"])
+        where = f"{Path(finding['filename']).relative_to(tree)}:{finding['location']['row']}"
+        problems[tree].append(f"{where}: ruff {finding['code']} {finding['message']}")
+    formatted = subprocess.run(
+        ["ruff", "format", "--check", "--no-cache", *map(str, trees)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if formatted.returncode not in (0, 1):
+        raise RuntimeError(f"ruff format crashed: {formatted.stderr}")
+    for line in formatted.stdout.splitlines():
+        if line.startswith("Would reformat: "):
+            path = Path(line.removeprefix("Would reformat: "))
+            tree = owner(str(path.resolve()))
+            problems[tree].append(f"{path.resolve().relative_to(tree)}: ruff format would reformat")
+    return problems

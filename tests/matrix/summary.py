@@ -1,0 +1,78 @@
+"""The table printed at the end of a session: what the matrix covered and what it cost.
+
+Tests attach facts with record_property; xdist ships them to the controller with each report.
+"""
+
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import pytest
+
+from matrix import session
+from matrix.bake import Baked
+
+
+@dataclass
+class Tally:
+    started: float = field(default_factory=time.perf_counter)
+    seconds: Counter = field(default_factory=Counter)
+    tests: Counter = field(default_factory=Counter)
+    cache_hits: int = 0
+
+    def add(self, report: pytest.TestReport) -> None:
+        if report.when != "call":
+            return
+        facts = dict(report.user_properties)
+        tier = facts.get("matrix_tier")
+        if tier:
+            self.seconds[tier] += report.duration
+            self.tests[tier] += 1
+            self.cache_hits += facts.get("cache") == "hit"
+
+    def _tier(self, tier: str) -> str:
+        return f"{self.seconds[tier]:.0f} s, {self.tests[tier]} tests"
+
+    def print(self, terminal: pytest.TerminalReporter) -> None:
+        if not self.tests:
+            return
+        baked = session.manifest() if session.bake_seconds() is not None else []
+        trees = _trees(baked)
+        terminal.section("matrix summary")
+        rows = [
+            ("combinations baked", f"{len(baked)}"),
+            ("distinct trees", f"{len(trees)}"),
+            ("bake, every combination (wall)", f"{session.bake_seconds() or 0:.0f} s"),
+            ("tier 1 (summed over workers)", self._tier("tier1")),
+            ("tier 2 (summed over workers)", self._tier("tier2")),
+            ("tier 2 cache hits", f"{self.cache_hits}/{self.tests['tier2']}"),
+            ("session (wall)", f"{time.perf_counter() - self.started:.0f} s"),
+        ]  # fmt: skip
+        width = max(len(name) for name, _ in rows)
+        for name, value in rows:
+            terminal.write_line(f"{name:<{width}}  {value}")
+        terminal.write_line("")
+        terminal.write_line(
+            "trees (hash: fixed options; combinations sharing it, options that vary):"
+        )
+        for tree, members in trees.items():
+            fixed, varying = _split(members)
+            terminal.write_line(f"{tree[:12]}: {fixed}; {len(members)}, varying {varying or '-'}")
+
+
+def _trees(baked: list[Baked]) -> dict[str, list[Baked]]:
+    trees: dict[str, list[Baked]] = defaultdict(list)
+    for item in baked:
+        if item.tree:
+            trees[item.tree].append(item)
+    return trees
+
+
+def _split(members: list[Baked]) -> tuple[str, str]:
+    keys = members[0].options.keys()
+    varying = [key for key in keys if len({m.options[key] for m in members}) > 1]
+    fixed = " ".join(f"{key}={members[0].options[key]}" for key in keys if key not in varying)
+    return fixed, " ".join(varying)
+
+
+TALLY = Tally()
