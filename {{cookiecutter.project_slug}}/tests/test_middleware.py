@@ -4,7 +4,9 @@ import asyncio
 import io
 import json
 import logging
+import os
 import re
+import subprocess
 import sys
 import time
 
@@ -197,6 +199,25 @@ async def test_a_zero_threshold_turns_the_watcher_off(
     response = await AsyncClient().get("/blocks/")
     assert response.content == b"blocked"
     assert not [r for r in caplog.records if r.name == MIDDLEWARE_LOGGER]
+
+
+def test_local_settings_watch_the_loop_and_log_for_humans(settings: LazySettings) -> None:
+    # In a subprocess: local settings read .env into os.environ, which other tests must not see.
+    code = (
+        "from config.settings import local; "
+        "print(local.MIDDLEWARE[0], local.LOOP_BLOCK_WARN_MS, "
+        "local.LOGGING['handlers']['console']['formatter'])"
+    )
+    env = {**os.environ, "SECRET_KEY": "local-test", "LOOP_BLOCK_WARN_MS": "250"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == [LOOP_BLOCK, "250", "human"]
 
 
 async def test_timed_steps_pass_results_and_errors_through() -> None:
