@@ -1,0 +1,176 @@
+"""Tier 2 for one distinct tree: install it in its own virtualenv and run everything it ships.
+
+The virtualenv comes from the project's own pyproject.toml through uv (so a dependency missing
+there fails here), with the oldest Python its requires-python allows among MATRIX_PYTHONS. The
+runs use the session's Redis and PostgreSQL, each under its own database and key prefix.
+"""
+
+import hashlib
+import json
+import os
+import secrets
+import shlex
+import subprocess
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.specifiers import SpecifierSet
+
+from matrix import session
+from matrix.bake import Baked, bake_command
+from matrix.options import TEMPLATE, label
+
+PERSISTENT_CACHE = TEMPLATE / ".cache" / "matrix" / "tier2"
+# Output kept from a failing command: enough for a traceback, short enough to read.
+TAIL_LINES = 80
+
+
+@dataclass
+class Step:
+    name: str
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)  # on top of the run's environment
+
+    def shell(self) -> str:
+        return " ".join([*(f"{k}={shlex.quote(v)}" for k, v in self.env.items()), *self.command])
+
+
+@dataclass
+class Outcome:
+    cache_hit: bool
+    failures: list[str]
+
+
+def cache_enabled() -> bool:
+    return os.environ.get("MATRIX_CACHE", "1") != "0" and os.environ.get("CI") != "true"
+
+
+def python_for(project: Path) -> str:
+    """The oldest interpreter in MATRIX_PYTHONS (colon-separated paths) that the project accepts."""
+    requires = tomllib.loads((project / "pyproject.toml").read_text())["project"]["requires-python"]
+    candidates = os.environ.get("MATRIX_PYTHONS", "python3").split(":")
+    for python in candidates:
+        version = subprocess.run(
+            [python, "-c", "import platform; print(platform.python_version())"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        if version in SpecifierSet(requires):
+            return python
+    raise RuntimeError(f"no Python in MATRIX_PYTHONS={candidates} satisfies {requires}")
+
+
+def service_env(baked: Baked, slot: int) -> dict[str, str]:
+    """Where this run's data lives: its own database name, Redis database and key prefix."""
+    name = f"matrix_{baked.tree[:12]}"
+    env = {"REDIS_KEY_PREFIX": name}
+    if baked.options["database"] == "postgresql":
+        # pytest-django creates and drops test_<name>.
+        env["DATABASE_URL"] = f"{os.environ['MATRIX_DATABASE_URL']}/{name}"
+    if baked.options["use_redis"]:
+        env["REDIS_URL"] = f"{os.environ['MATRIX_REDIS_URL']}/{slot % 1023 + 1}"
+    return env
+
+
+def base_env(project: Path) -> dict[str, str]:
+    """The caller's environment minus anything that would leak into the project's settings."""
+    leaking = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "VIRTUAL_ENV", "PYTHONPATH"}
+    env = {key: value for key, value in os.environ.items() if key not in leaking}
+    # Browsers and servers write under HOME: keep that inside the throwaway tree.
+    home = project / ".home"
+    home.mkdir(exist_ok=True)
+    env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"), UV_PYTHON_DOWNLOADS="never")
+    # uv's cache is shared between runs (and sessions); HOME moved, so name it explicitly.
+    env.setdefault("UV_CACHE_DIR", os.environ.get("UV_CACHE_DIR", str(Path.home() / ".cache/uv")))
+    return env
+
+
+def steps(project: Path) -> list[Step]:
+    python = ".venv/bin/python"
+    deploy = ["manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+    production = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+    }
+    found = [
+        Step("manage.py check", [python, "manage.py", "check"]),
+        Step("makemigrations", [python, "manage.py", "makemigrations", "--check", "--dry-run"]),
+        Step("check --deploy", [python, *deploy], production),
+        Step("pytest", [python, "-m", "pytest", "-p", "no:cacheprovider"]),
+    ]
+    if any("mark.e2e" in test.read_text() for test in (project / "tests").glob("*.py")):
+        e2e = [python, "-m", "pytest", "-p", "no:cacheprovider", "-m", "e2e", "--no-cov"]
+        found.append(Step("pytest -m e2e", e2e))
+    return found
+
+
+def run(step: Step, cwd: Path, env: dict[str, str]) -> str | None:
+    """None when the step passes, else its name, command and the tail of its output."""
+    result = subprocess.run(
+        step.command, cwd=cwd, env=env | step.env, capture_output=True, text=True, timeout=900,
+        check=False,
+    )  # fmt: skip
+    if result.returncode == 0:
+        return None
+    output = (result.stdout + result.stderr).splitlines()[-TAIL_LINES:]
+    return f"$ {step.shell()}\nexited {result.returncode}:\n" + "\n".join(output)
+
+
+def cache_key(baked: Baked, project: Path, python: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(baked.tree.encode())
+    digest.update((project / "uv.lock").read_bytes())  # the resolved dependency versions
+    digest.update(python.encode())
+    digest.update(Path(__file__).read_bytes())  # what tier 2 runs is part of its result
+    return digest.hexdigest()
+
+
+def cache_dirs() -> list[Path]:
+    """This session's results always (a tree tested twice runs once); across sessions optionally."""
+    dirs = [session.directory() / "tier2"]
+    if cache_enabled():
+        dirs.append(PERSISTENT_CACHE)
+    return dirs
+
+
+def verify(baked: Baked, slot: int) -> Outcome:
+    project = Path(baked.path)
+    env = base_env(project)
+    python = python_for(project)
+    locked = run(Step("uv lock", ["uv", "lock", "--python", python]), project, env)
+    if locked:
+        return Outcome(False, [locked])
+    key = cache_key(baked, project, python)
+    if any((directory / key).exists() for directory in cache_dirs()):
+        return Outcome(True, [])
+    synced = run(Step("uv sync", ["uv", "sync", "--locked", "--python", python]), project, env)
+    if synced:
+        return Outcome(False, [synced])
+    env |= service_env(baked, slot)
+    failures = [failure for step in steps(project) if (failure := run(step, project, env))]
+    if not failures:
+        for directory in cache_dirs():
+            directory.mkdir(parents=True, exist_ok=True)
+            (directory / key).write_text(json.dumps({"tree": baked.tree, "options": baked.options}))
+    return Outcome(False, failures)
+
+
+def report(members: list[Baked], outcome: Outcome, slot: int) -> str:
+    """What failed, for which combinations, and the commands that reproduce it by hand."""
+    first = members[0]
+    project = Path(first.path)
+    services = " ".join(f"{key}={value}" for key, value in service_env(first, slot).items())
+    return "\n".join(
+        [
+            f"tree {first.tree} failed tier 2; {len(members)} combination(s) share it:",
+            *(f"  {label(baked.options)}" for baked in members),
+            "",
+            *outcome.failures,
+            "",
+            "reproduce (with your own PostgreSQL/Redis in the URLs):",
+            f"  {bake_command(first.options)}",
+            f"  cd /tmp/repro/{project.name}",
+            f"  uv sync --python {python_for(project)}",
+            *(f"  {services} {step.shell()}" for step in steps(project)),
+        ]
+    )
