@@ -9,9 +9,15 @@ Besides validity, each file is checked for what the chosen options promise it co
 import fnmatch
 import itertools
 import json
+import os
+import re
+import secrets
+import shlex
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -210,6 +216,7 @@ def test_compose_file(baker: Baker, context):
     web = services["web"]
     assert web["build"] == "."
     assert web["env_file"] == ".env"
+    assert web["environment"]["DEBUG"] == "false", ".env turns DEBUG on for development"
     assert web["depends_on"] == {
         "migrate": {"condition": "service_completed_successfully"},
         **{name: {"condition": "service_healthy"} for name in backing},
@@ -225,6 +232,86 @@ def test_compose_file(baker: Baker, context):
     assert mounted == set(compose["volumes"])
     assert ("postgres-data" in mounted) == (context["database"] == "postgresql")
     assert ("redis-data" in mounted) == context["use_redis"]
+
+
+def instructions(stage: list[str], keyword: str) -> list[str]:
+    return [line.removeprefix(keyword + " ") for line in stage if line.startswith(keyword + " ")]
+
+
+def stage_env(stage: list[str], app: Path, base: dict[str, str]) -> dict[str, str]:
+    """The stage's ENV, with the image's /app moved to `app` and $VARIABLES expanded."""
+    env = dict(base)
+    for line in instructions(stage, "ENV"):
+        for item in shlex.split(line):
+            key, value = item.split("=", 1)
+            value = value.replace("/app/", f"{app}/").replace("$PATH", env.get("PATH", ""))
+            env[key] = value
+    return env
+
+
+def copy_context(project: Path, app: Path) -> None:
+    """The build context as Docker would send it: the project minus .dockerignore."""
+    lines = (project / ".dockerignore").read_text().splitlines()
+    patterns = [line for line in lines if line.strip() and not line.startswith("#")]
+    for path in project.rglob("*"):
+        relative = path.relative_to(project).as_posix()
+        if path.is_file() and not dockerignored(patterns, relative):
+            (app / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, app / relative)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("database", OPTIONS["database"])
+def test_image_steps_run_and_the_healthcheck_passes(baker: Baker, database, tmp_path):
+    """No Docker engine here: the Dockerfile's own RUN, CMD and HEALTHCHECK run on the host.
+
+    The build stage's commands run in a copy of the build context (after `uv lock`, which a
+    project does once); then the image's CMD serves with the runtime stage's environment, the
+    compose file's migrate command runs, and the HEALTHCHECK command must succeed. Only the
+    paths (/app, /data), the port and the database differ from the container.
+    """
+    project = baker({"use_docker": True, "database": database})
+    run("uv", "lock", "--quiet", cwd=project, env={**os.environ, "UV_PYTHON": sys.executable})
+    app = tmp_path / "app"
+    copy_context(project, app)
+    build, runtime = dockerfile_stages(project / "Dockerfile")[-2:]
+
+    build_env = stage_env(build, app, {**os.environ, "UV_PYTHON": sys.executable})
+    for command in instructions(build, "RUN"):
+        run("sh", "-c", re.sub(r"--mount=\S+", "", command), cwd=app, env=build_env)
+    assert (app / "staticfiles" / "staticfiles.json").exists(), "collectstatic wrote no manifest"
+
+    env = stage_env(runtime, app, {"PATH": os.environ["PATH"], "HOME": str(tmp_path)})
+    env["PORT"] = str(free_port())
+    env["SECRET_KEY"] = secrets.token_urlsafe(50)
+    if database == "postgresql":
+        env["DATABASE_URL"] = os.environ["MATRIX_DATABASE_URL"]
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path}/db.sqlite3"
+    compose = load_yaml(project / "compose.yaml")
+    run(*compose["services"]["migrate"]["command"], cwd=app, env=env)
+
+    [cmd] = instructions(runtime, "CMD")
+    [healthcheck] = instructions(runtime, "HEALTHCHECK")
+    probe = json.loads(healthcheck.split(" CMD ", 1)[1])
+    log = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen(json.loads(cmd), cwd=app, env=env, stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 60
+        while (status := subprocess.run(probe, cwd=app, env=env, check=False)).returncode:
+            assert server.poll() is None, (tmp_path / "server.log").read_text()
+            assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+            time.sleep(0.5)
+        assert status.returncode == 0
+    finally:
+        server.terminate()
+        server.wait(30)
+        log.close()
 
 
 # --- ci_tool ------------------------------------------------------------------------------------
