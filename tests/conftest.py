@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from matrix import session, summary
+from matrix.options import check_keys
 from matrix.services import Postgres, Redis
 
 SERVICES = pytest.StashKey[list]()
@@ -45,3 +46,13 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     summary.TALLY.print(terminalreporter)
+
+
+@pytest.fixture
+def bake(cookies):
+    """pytest-cookies' bake, refusing context keys that cookiecutter would silently ignore."""
+
+    def bake(**context: object):
+        return cookies.bake(extra_context=check_keys(context))
+
+    return bake

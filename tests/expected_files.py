@@ -1,0 +1,35 @@
+"""Which paths each combination of options must produce, written out by hand."""
+
+from matrix.options import Options
+
+
+def expected_paths(options: Options, slug: str) -> dict[str, bool]:
+    """Which paths these options must produce (True) or leave out (False).
+
+    Written out here rather than read from the post-generation hook's table, which it checks.
+    """
+    channels, redis = options["use_channels"], options["use_redis"]
+    always = [
+        ".env", ".env.example", ".gitignore", "README.md", "pyproject.toml", "manage.py",
+        "bin/serve", "config/asgi.py", "config/urls.py",
+        *(f"config/settings/{name}.py" for name in ("base", "local", "production", "test")),
+        f"{slug}/core/middleware.py", f"{slug}/core/async_django.py", f"{slug}/core/health.py",
+        f"{slug}/core/logging.py", f"{slug}/core/views.py",
+        *(f"{slug}/rooms/{name}.py" for name in ("models", "services", "api", "views", "urls")),
+        "templates/base.html", "templates/home.html", "tests/server.py",
+    ]  # fmt: skip
+    return {
+        **dict.fromkeys(always, True),
+        "LICENSE": options["open_source_license"] != "Not open source",
+        "Dockerfile": options["use_docker"],
+        ".dockerignore": options["use_docker"],
+        "compose.yaml": options["use_docker"],
+        ".github/workflows": options["ci_tool"] == "github",
+        ".gitlab-ci.yml": options["ci_tool"] == "gitlab",
+        f"{slug}/rooms/consumers.py": channels,
+        f"{slug}/rooms/routing.py": channels,
+        f"{slug}/rooms/static/rooms/live.js": channels,
+        "tests/test_consumers.py": channels,
+        "tests/test_cross_process.py": channels and redis,
+        "tests/test_redis.py": redis,
+    }

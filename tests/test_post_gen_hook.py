@@ -1,0 +1,35 @@
+"""The post-generation hook gives every bake its own secret, in a file git ignores."""
+
+import subprocess
+
+
+def secret_key(project, name: str = ".env") -> str:
+    lines = (project / name).read_text().splitlines()
+    [line] = [line for line in lines if line.startswith("SECRET_KEY=")]
+    return line.removeprefix("SECRET_KEY=")
+
+
+def test_env_gets_a_fresh_secret_key(bake):
+    first, second = bake().project_path, bake().project_path
+
+    assert secret_key(first) != secret_key(first, ".env.example")
+    assert len(secret_key(first)) >= 50
+    assert secret_key(first) != secret_key(second)
+    # Everything else in .env comes from the example.
+    example = (first / ".env.example").read_text().splitlines()
+    env = (first / ".env").read_text().splitlines()
+    assert [line for line in env if not line.startswith("SECRET_KEY=")] == [
+        line for line in example if not line.startswith("SECRET_KEY=")
+    ]
+
+
+def test_env_is_git_ignored_and_its_example_is_not(bake):
+    project = bake().project_path
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+
+    def ignored(name: str) -> bool:
+        check = subprocess.run(["git", "check-ignore", "-q", name], cwd=project, check=False)
+        return check.returncode == 0
+
+    assert ignored(".env")
+    assert not ignored(".env.example")
