@@ -94,29 +94,19 @@ def ruff(trees: Iterable[Path]) -> dict[Path, list[str]]:
     """
     trees = list(trees)
     problems: dict[Path, list[str]] = {tree: [] for tree in trees}
-
-    def owner(filename: str) -> Path:
-        return next(tree for tree in trees if Path(filename).is_relative_to(tree))
-
-    check = subprocess.run(
-        ["ruff", "check", "--no-cache", "--output-format", "json", *map(str, trees)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if check.returncode not in (0, 1):
-        raise RuntimeError(f"ruff check crashed: {check.stderr}")
-    for finding in json.loads(check.stdout):
-        tree = owner(finding["filename"])
-        where = f"{Path(finding['filename']).relative_to(tree)}:{finding['location']['row']}"
-        problems[tree].append(f"{where}: ruff {finding['code']} {finding['message']}")
-    formatted = subprocess.run(
-        ["ruff", "format", "--check", "--no-cache", *map(str, trees)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if formatted.returncode not in (0, 1):
-        raise RuntimeError(f"ruff format crashed: {formatted.stderr}")
-    for line in formatted.stdout.splitlines():
-        if line.startswith("Would reformat: "):
-            path = Path(line.removeprefix("Would reformat: "))
-            tree = owner(str(path.resolve()))
-            problems[tree].append(f"{path.resolve().relative_to(tree)}: ruff format would reformat")
+    if not trees:
+        return problems
+    for command in (["check"], ["format", "--check"]):
+        # Exit 1: findings; 2 from format: files that do not parse. Both are reported as JSON.
+        result = subprocess.run(
+            ["ruff", *command, "--no-cache", "--output-format", "json", *map(str, trees)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if result.returncode not in (0, 1, 2) or not result.stdout.strip():
+            raise RuntimeError(f"ruff {' '.join(command)} crashed: {result.stderr}")
+        for finding in json.loads(result.stdout):
+            path = Path(finding["filename"])
+            tree = next(tree for tree in trees if path.is_relative_to(tree))
+            where = f"{path.relative_to(tree)}:{finding['location']['row']}"
+            problems[tree].append(f"{where}: ruff {finding['code']} {finding['message']}")
     return problems

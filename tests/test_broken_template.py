@@ -1,0 +1,47 @@
+"""The matrix machinery catches a broken template and names exactly the combinations it breaks."""
+
+import shutil
+from pathlib import Path
+
+from matrix import session, tier1
+from matrix.bake import bake_many
+from matrix.options import DEFAULTS, SPACE, TEMPLATE
+
+# A syntax error that only PostgreSQL bakes render.
+BREAKAGE = '\n{%- if cookiecutter.database == "postgresql" %}\nBROKEN = (\n{%- endif %}\n'
+BROKEN_FILE = Path("{{cookiecutter.project_slug}}", "config", "settings", "base.py")
+
+
+def copy_template(destination: Path) -> Path:
+    shutil.copytree(TEMPLATE, destination, ignore=shutil.ignore_patterns(".git", ".venv", ".cache"))
+    return destination
+
+
+def no_expectations(options, slug):
+    return {}
+
+
+def test_broken_file_fails_exactly_the_combinations_that_render_it(tmp_path):
+    combos = [DEFAULTS | {"database": db, "use_redis": redis}
+              for db in SPACE["database"] for redis in SPACE["use_redis"]]  # fmt: skip
+    pristine = copy_template(tmp_path / "pristine")
+    broken = copy_template(tmp_path / "broken")
+    with (broken / BROKEN_FILE).open("a") as file:
+        file.write(BREAKAGE)
+
+    config = session.cookiecutter_config()
+    before = tier1.problems(
+        bake_many(combos, tmp_path / "before", config, pristine), no_expectations
+    )
+    baked = bake_many(combos, tmp_path / "after", config, broken)
+    after = tier1.problems(baked, no_expectations)
+
+    # Compared with the pristine copy, so that unrelated failures elsewhere do not count.
+    newly_failing = {i for i, problems in after.items() if set(problems) - set(before.get(i, []))}
+    assert newly_failing == {
+        i for i, combo in enumerate(combos) if combo["database"] == "postgresql"
+    }
+    text = tier1.report(baked, after, broken)
+    assert "config/settings/base.py" in text
+    assert "database=postgresql" in text
+    assert f"reproduce: cookiecutter --no-input {broken}" in text
