@@ -27,6 +27,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if "MATRIX_REDIS_URL" not in os.environ:
         services.append(Redis(directory / "redis"))
         os.environ["MATRIX_REDIS_URL"] = services[-1].url
+        os.environ["MATRIX_REDIS_DATABASES"] = str(Redis.DATABASES)
     if "MATRIX_DATABASE_URL" not in os.environ:
         services.append(Postgres(directory / "postgres"))
         os.environ["MATRIX_DATABASE_URL"] = services[-1].url

@@ -31,13 +31,15 @@ def wait_for_port(port: int, what: str, timeout: float = 30.0) -> None:
 
 
 class Redis:
+    # Every generated-project run gets its own database number: allow plenty.
+    DATABASES = 1024
+
     def __init__(self, workdir: Path) -> None:
         self.port = free_port()
         workdir.mkdir(parents=True, exist_ok=True)
-        # Every generated-project run gets its own database number: allow plenty.
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--databases", "1024", "--dir", str(workdir)],
+             "--appendonly", "no", "--databases", str(self.DATABASES), "--dir", str(workdir)],
             stdout=(workdir / "redis.log").open("w"), stderr=subprocess.STDOUT,
         )  # fmt: skip
         wait_for_port(self.port, "redis-server")

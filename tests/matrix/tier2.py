@@ -68,7 +68,9 @@ def service_env(baked: Baked, slot: int) -> dict[str, str]:
         # pytest-django creates and drops test_<name>.
         env["DATABASE_URL"] = f"{os.environ['MATRIX_DATABASE_URL']}/{name}"
     if baked.options["use_redis"]:
-        env["REDIS_URL"] = f"{os.environ['MATRIX_REDIS_URL']}/{slot % 1023 + 1}"
+        # Database 0 stays free; a Redis we did not start may have only the default 16.
+        databases = int(os.environ.get("MATRIX_REDIS_DATABASES", "16"))
+        env["REDIS_URL"] = f"{os.environ['MATRIX_REDIS_URL']}/{slot % (databases - 1) + 1}"
     return env
 
 
