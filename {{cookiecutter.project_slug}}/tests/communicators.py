@@ -54,6 +54,8 @@ async def receive_type(socket: WebsocketCommunicator, kind: str) -> dict[str, An
 
 
 async def close_code(socket: WebsocketCommunicator) -> int:
+    """The code the server closes with; then the client completes the close, as a browser does."""
     output = await socket.receive_output(timeout=TIMEOUT)
     assert output["type"] == "websocket.close", output
+    await socket.disconnect(code=output["code"], timeout=TIMEOUT)
     return output["code"]

@@ -22,6 +22,7 @@ from channels.layers import get_channel_layer
 from django.core.cache import cache
 {%- if cookiecutter.use_channels %}
 
+from {{ cookiecutter.project_slug }}.rooms import consumers
 from {{ cookiecutter.project_slug }}.rooms.consumers import CLOSE_UNAVAILABLE
 
 from tests.communicators import TIMEOUT, close_code, communicator, member, receive_type
@@ -118,10 +119,12 @@ def layer_through(settings):
 
 @pytest.mark.django_db(transaction=True)
 async def test_websockets_close_with_4503_while_redis_is_down_and_recover(
-    switch, layer_through, caplog
+    switch, layer_through, caplog, monkeypatch
 ):
     layer_through(switch)
     layer = get_channel_layer()
+    # Whatever earlier tests did to the process-wide outage state, this outage starts fresh.
+    monkeypatch.setattr(consumers, "outage", consumers.LayerOutage())
     logger = "{{ cookiecutter.project_slug }}.rooms.consumers"
     with caplog.at_level(logging.WARNING, logger=logger):
         async with member() as ann:

@@ -1,8 +1,12 @@
 """A room's live side: history on connect, then every message, join and leave as it happens."""
 
+{% if cookiecutter.use_redis -%}
 import contextlib
+{% endif -%}
 import json
+{%- if cookiecutter.use_redis %}
 import logging
+{%- endif %}
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -15,7 +19,10 @@ from redis.exceptions import RedisError
 from .models import Message, Room
 from .services import post_message, room_group
 
+{%- if cookiecutter.use_redis %}
+
 logger = logging.getLogger(__name__)
+{%- endif %}
 
 HISTORY_SIZE = 50
 SLUG_MAX_LENGTH = Room._meta.get_field("slug").max_length
@@ -24,44 +31,38 @@ SLUG_MAX_LENGTH = Room._meta.get_field("slug").max_length
 # (Daphne refuses to send 1xxx codes other than 1000 from the application.)
 CLOSE_LOGIN_REQUIRED = 4401
 CLOSE_NOT_FOUND = 4404
+{%- if cookiecutter.use_redis %}
 CLOSE_UNAVAILABLE = 4503
+{%- endif %}
 # RFC 6455 "message too big". Uvicorn, Daphne and Hypercorn enforce the limit themselves
 # (bin/serve passes WEBSOCKET_MAX_MESSAGE_BYTES); Granian has no such setting, so we do it here.
 CLOSE_TOO_BIG = 1009
 
 {%- if cookiecutter.use_redis %}
 
-# What the Redis channel layer raises while Redis is unreachable.
-LAYER_ERRORS: tuple[type[Exception], ...] = (RedisError, OSError)
-{%- else %}
-
-# What a channel layer raises while its backing service is unreachable.
-LAYER_ERRORS: tuple[type[Exception], ...] = (OSError,)
-{%- endif %}
-
 
 class LayerOutage:
-    """Logs a channel-layer outage once when it starts and once when it ends.
+    """Logs a Redis outage once when it starts and once when it ends.
 
-    Every client reconnects on its own during an outage; one log line per attempt would bury
-    the cause.
+    Every page reconnects on its own while Redis is away; a line per attempt would bury the cause.
     """
 
     def __init__(self) -> None:
         self.active = False
 
-    def failed(self, error: Exception) -> None:
+    def failed(self, error: RedisError) -> None:
         if not self.active:
-            logger.error("Channel layer down, refusing WebSockets until it is back: %r", error)
+            logger.error("Redis unreachable, refusing WebSockets until it is back: %r", error)
         self.active = True
 
     def succeeded(self) -> None:
         if self.active:
-            logger.warning("Channel layer reachable again")
+            logger.warning("Redis reachable again, accepting WebSockets")
         self.active = False
 
 
 outage = LayerOutage()
+{%- endif %}
 
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):
@@ -71,15 +72,18 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     author: str
     joined = False
 
+{%- if cookiecutter.use_redis %}
+
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        # The layer can also fail while we wait on it for group messages (Redis restarted):
-        # close with a code the page understands instead of crashing with a traceback.
+        # Redis can also go away while we wait on it for group messages: close with a code the
+        # page understands instead of crashing with a traceback.
         try:
             await super().__call__(scope, receive, send)
-        except LAYER_ERRORS as error:
+        except RedisError as error:
             outage.failed(error)
-            with contextlib.suppress(Exception):  # the socket may be gone already
+            with contextlib.suppress(Exception):  # the client may be gone already
                 await send({"type": "websocket.close", "code": CLOSE_UNAVAILABLE})
+{%- endif %}
 
     async def connect(self) -> None:
         self.slug = self.scope["url_route"]["kwargs"]["slug"]
@@ -98,14 +102,18 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_LOGIN_REQUIRED)
             return
 
+{%- if cookiecutter.use_redis %}
         try:
             await self.channel_layer.group_add(room_group(self.slug), self.channel_name)
-        except LAYER_ERRORS as error:
+        except RedisError as error:
             outage.failed(error)
             await self.accept()
             await self.close(code=CLOSE_UNAVAILABLE)
             return
         outage.succeeded()
+{%- else %}
+        await self.channel_layer.group_add(room_group(self.slug), self.channel_name)
+{%- endif %}
         self.joined = True
         await self.accept()
         history = await self.history()
@@ -115,12 +123,17 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if not self.joined:
             return
+{%- if cookiecutter.use_redis %}
         try:
             await self.channel_layer.group_discard(room_group(self.slug), self.channel_name)
             await self.announce("room.leave")
-        except LAYER_ERRORS as error:
+        except RedisError as error:
             # Redis drops the membership itself when the group expires.
             outage.failed(error)
+{%- else %}
+        await self.channel_layer.group_discard(room_group(self.slug), self.channel_name)
+        await self.announce("room.leave")
+{%- endif %}
 
     async def history(self) -> list[dict[str, Any]]:
         """The last HISTORY_SIZE messages, oldest first (the order a chat reads)."""
