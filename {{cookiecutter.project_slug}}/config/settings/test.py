@@ -1,14 +1,19 @@
-"""Test settings: a minimal placeholder so the middleware tests run (core owns this file)."""
-
-import os
-
-# base.py requires SECRET_KEY; tests must not depend on a developer's .env.
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+"""Settings for pytest: fast, and hermetic (no `.env`) but for the services the project uses."""
 
 from .base import *  # noqa: F403
+
+# Fixed, so the tests never depend on a developer's `.env` or environment.
+SECRET_KEY = "test-only-secret-key-it-signs-nothing-outside-the-test-suite"
+DEBUG = False
+ALLOWED_HOSTS = ["{{ cookiecutter.domain_name }}", "localhost", "127.0.0.1", "testserver"]
+CSRF_TRUSTED_ORIGINS = ["https://{{ cookiecutter.domain_name }}"]
 
 # Fast hashing: tests create users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Serve the apps' static files from their own directories: no collectstatic before the tests.
 SERVESTATIC_USE_FINDERS = True
+
+# Tests that check upstreams set their own.
+HEALTH_CHECK_UPSTREAMS: list[str] = []
+HEALTH_CHECK_TIMEOUT = 2.0

@@ -1,0 +1,66 @@
+"""The one ASGI entry point for every server (production settings unless told otherwise).
+
+Django has no handler for the ASGI lifespan protocol, so servers that send it (uvicorn,
+hypercorn, granian) would log an error at startup; `application` answers it here instead.
+"""
+
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+
+# First: it sets Django up, and the imports below need the app registry.
+django_application = get_asgi_application()
+
+{% if cookiecutter.use_channels -%}
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+{% endif -%}
+from {{ cookiecutter.project_slug }}.core import health  # noqa: E402
+{%- if cookiecutter.use_channels %}
+from {{ cookiecutter.project_slug }}.rooms.routing import websocket_urlpatterns  # noqa: E402
+{%- endif %}
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
+    """Startup needs nothing; shutdown closes the health check's pooled HTTP connections."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await health.close_http_client()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+{%- if cookiecutter.use_channels %}
+
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        # Origin first: a page on a host outside ALLOWED_HOSTS cannot open a socket.
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+        "lifespan": lifespan,
+    }
+)
+{%- else %}
+
+
+async def application(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] == "lifespan":
+        await lifespan(scope, receive, send)
+    else:
+        await django_application(scope, receive, send)
+{%- endif %}

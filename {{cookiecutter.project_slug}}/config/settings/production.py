@@ -1,0 +1,58 @@
+"""Production settings: secure by default; the environment relaxes only what a deployment needs.
+
+`manage.py check --deploy --fail-level WARNING` passes with these defaults (tests/test_settings.py).
+"""
+
+{% if cookiecutter.database == "postgresql" -%}
+import os
+
+{% endif -%}
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY, env
+
+# Refuse to start rather than sign sessions with an empty or guessable key.
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set: production settings need a long random SECRET_KEY in the "
+        "environment, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
+{%- if cookiecutter.database == "postgresql" %}
+# base.py falls back to a local database for development; production must name its own.
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set: production settings need the PostgreSQL URL in the environment, "
+        "e.g. postgres://user:password@host:5432/name."
+    )
+{%- endif %}
+
+# HTTPS only. Load balancers and container health checks probe /health/ over plain HTTP.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# Behind a TLS-terminating proxy, name the header it sets (e.g. X-Forwarded-Proto): requests
+# carrying it with "https" count as secure. Unset, the header is ignored, since a client that
+# reaches the server directly could send it too.
+if SECURE_PROXY_SSL_HEADER_NAME := env.str("SECURE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + SECURE_PROXY_SSL_HEADER_NAME.upper().replace("-", "_"),
+        "https",
+    )
+
+# Browsers remember HSTS for this long: set SECURE_HSTS_SECONDS=3600 for a first deployment,
+# raise it once HTTPS works everywhere (preload lists need a year, subdomains and preload on).
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# Hashed, compressed files from `collectstatic` (a release step); ServeStaticMiddleware serves
+# them with far-future cache headers.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
+}

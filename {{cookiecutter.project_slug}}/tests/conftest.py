@@ -1,0 +1,91 @@
+{% if cookiecutter.database == "postgresql" or cookiecutter.use_redis -%}
+"""Fixtures shared by the tests.
+
+The project runs on real services, so its tests do too: the session refuses to start until the
+environment names them.
+"""
+{%- else -%}
+"""Fixtures shared by the tests."""
+{%- endif %}
+
+{% if cookiecutter.use_channels -%}
+import copy
+{% endif -%}
+{% if cookiecutter.database == "postgresql" or cookiecutter.use_redis -%}
+import os
+{% endif -%}
+{% if cookiecutter.use_channels and cookiecutter.use_redis -%}
+import uuid
+{% endif -%}
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+{%- if cookiecutter.database == "postgresql" %}
+from urllib.parse import urlsplit
+{%- endif %}
+
+import pytest
+{%- if cookiecutter.database == "postgresql" %}
+from django.conf import settings
+{%- endif %}
+
+from tests import server
+{%- if cookiecutter.database == "postgresql" or cookiecutter.use_redis %}
+
+REQUIRED_SERVICES = {
+{%- if cookiecutter.database == "postgresql" %}
+    "DATABASE_URL": "a PostgreSQL server, e.g. postgres://postgres@localhost:5432/postgres",
+{%- endif %}
+{%- if cookiecutter.use_redis %}
+    "REDIS_URL": "a Redis server, e.g. redis://localhost:6379/0",
+{%- endif %}
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    missing = [f"{name} ({what})" for name, what in REQUIRED_SERVICES.items() if not os.environ.get(name)]
+    if missing:
+        raise pytest.UsageError(f"The tests need real services: set {' and '.join(missing)}.")
+{%- endif %}
+
+
+@pytest.fixture(scope="session")
+def live_env(tmp_path_factory: pytest.TempPathFactory, django_db_setup: None) -> dict[str, str]:
+    """Production settings for real servers, migrated and collected once per session."""
+    tmp_path = tmp_path_factory.mktemp("live")
+{%- if cookiecutter.database == "postgresql" %}
+    # The test database pytest-django made; `serve` flushes it after each test.
+    database_name = settings.DATABASES["default"]["NAME"]
+    database_url = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{database_name}").geturl()
+{%- else %}
+    # The tests' own database lives in memory: the server gets a file of its own.
+    database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+{%- endif %}
+    env = server.production_env(tmp_path, database_url)
+    server.prepare(env)
+    return env
+
+
+@pytest.fixture
+def serve(
+    live_env: dict[str, str], tmp_path: Path, transactional_db: None
+) -> Callable[..., AbstractContextManager[server.Server]]:
+    """`with serve(**extra_env) as live:` runs `bin/serve prod` until the block ends."""
+
+    def start(**extra_env: str) -> AbstractContextManager[server.Server]:
+        return server.running({**live_env, **extra_env}, tmp_path)
+
+    return start
+{%- if cookiecutter.use_channels %}
+
+
+@pytest.fixture(autouse=True)
+def channel_layers(settings) -> None:
+    """A fresh channel layer for every test{% if cookiecutter.use_redis %}, on a Redis key prefix of its own{% endif %}."""
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+{%- if cookiecutter.use_redis %}
+    layers["default"]["CONFIG"]["prefix"] = f"test-{uuid.uuid4().hex}:asgi:"
+{%- endif %}
+    # Channels drops its cached layers when this setting changes.
+    settings.CHANNEL_LAYERS = layers
+{%- endif %}

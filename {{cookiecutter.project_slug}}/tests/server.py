@@ -1,0 +1,135 @@
+"""The project's real ASGI server, started through `bin/serve` as a deployment would, for tests.
+
+    env = production_env(tmp_path, database_url)   # production settings over plain HTTP
+    prepare(env)                                    # migrate + collectstatic, the release steps
+    with running(env, tmp_path) as server:          # waits for /health/, stops the whole group
+        httpx.get(f"{server.url}/health/")
+
+conftest.py wraps these in the `serve` fixture; tests pass extra environment to it.
+"""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+# Generous: the machine running the tests may be busy. A healthy start takes a few seconds.
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 20.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(tmp_path: Path, database_url: str, **extra: str) -> dict[str, str]:
+    """Production settings, as a deployment gets them, bent only to run on localhost over HTTP."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    # The virtualenv running the tests holds the server's binaries, activated or not.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=database_url,
+        STATIC_ROOT=str(tmp_path / "staticfiles"),
+        HOST="127.0.0.1",
+        WEB_CONCURRENCY="2",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def manage(env: Mapping[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env=dict(env),
+        check=True,
+        capture_output=True,
+    )
+
+
+def prepare(env: Mapping[str, str]) -> None:
+    """The release steps a deployment runs before it starts the server."""
+    manage(env, "migrate", "--no-input")
+    manage(env, "collectstatic", "--no-input")
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def signal(self, signum: int = signal.SIGTERM) -> None:
+        """Signal the server itself (what a deploy does); stop() still cleans up afterwards."""
+        self.process.send_signal(signum)
+
+    def stop(self) -> None:
+        """SIGTERM to the whole process group, then SIGKILL to whatever is left: no orphans."""
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(STOP_TIMEOUT)
+        finally:
+            # Workers whose master died first are still in the group.
+            with suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+@contextmanager
+def running(env: Mapping[str, str], log_dir: Path, mode: str = "prod") -> Iterator[Server]:
+    """`bin/serve <mode>` on a free port, yielded once /health/ answers; stopped on exit."""
+    env = dict(env)
+    env.setdefault("PORT", str(free_port()))
+    log_path = log_dir / f"server-{env['PORT']}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            ["bin/serve", mode],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, which stop() ends as a whole
+        )
+    server = Server(f"http://127.0.0.1:{env['PORT']}", process, log_path)
+    try:
+        wait_until_up(server)
+        yield server
+    finally:
+        server.stop()
+
+
+def wait_until_up(server: Server) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    with httpx.Client(base_url=server.url, timeout=2) as client:
+        while time.monotonic() < deadline:
+            if server.process.poll() is not None:
+                raise RuntimeError(f"the server exited while starting:\n{server.log()}")
+            try:
+                client.get("/health/")
+            except httpx.TransportError:
+                time.sleep(0.2)
+            else:
+                return
+    raise RuntimeError(f"the server did not answer within {START_TIMEOUT:.0f} s:\n{server.log()}")

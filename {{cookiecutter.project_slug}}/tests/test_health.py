@@ -1,0 +1,160 @@
+"""`/health/`: every dependency checked at once; a failure is named, never explained in detail."""
+
+import socket
+import threading
+from collections.abc import AsyncIterator, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from django.test import AsyncClient
+
+from {{ cookiecutter.project_slug }}.core import health
+
+from tests.server import free_port
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+async def fresh_http_client() -> AsyncIterator[None]:
+    # The shared client belongs to one event loop, and each test has its own.
+    yield
+    await health.close_http_client()
+
+
+class Upstream(BaseHTTPRequestHandler):
+    """`/ok` answers 200, `/broken` 503; `/together` waits until two requests are in flight."""
+
+    arrived = threading.Barrier(2, timeout=5)
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/together"):
+            self.arrived.wait()  # raises BrokenBarrierError if the checks ran one after another
+        self.send_response(503 if self.path.startswith("/broken") else 200)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def upstream() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    Upstream.arrived.reset()
+
+
+async def get_health(client: AsyncClient) -> tuple[int, dict]:
+    response = await client.get("/health/")
+    assert response["Content-Type"] == "application/json"
+    assert "no-cache" in response["Cache-Control"]
+    return response.status_code, response.json()
+
+
+async def test_all_ok(async_client: AsyncClient):
+    status, body = await get_health(async_client)
+
+    assert status == 200
+    assert body["status"] == "ok"
+{%- if cookiecutter.use_redis %}
+    assert set(body["checks"]) == {"database", "cache", "redis"}
+{%- else %}
+    assert set(body["checks"]) == {"database", "cache"}
+{%- endif %}
+    assert all(check["status"] == "ok" for check in body["checks"].values())
+
+
+async def test_a_cache_that_is_down_is_named(async_client: AsyncClient, settings, tmp_path: Path):
+    # A file where the cache wants its directory: every write fails.
+    (tmp_path / "not-a-directory").touch()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "not-a-directory" / "cache"),
+        }
+    }
+
+    status, body = await get_health(async_client)
+
+    assert status == 503
+    assert body["status"] == "error"
+    assert body["checks"]["cache"]["status"] == "error"
+    assert body["checks"]["database"]["status"] == "ok"
+    assert str(tmp_path) not in str(body)
+{%- if cookiecutter.use_redis %}
+
+
+async def test_a_redis_that_is_down_is_named(async_client: AsyncClient, settings):
+    settings.REDIS_URL = f"redis://:redis-password@127.0.0.1:{free_port()}/0"
+
+    status, body = await get_health(async_client)
+
+    assert status == 503
+    assert body["checks"]["redis"] == {"status": "error", "error": "ConnectionError"}
+    assert "redis-password" not in str(body)
+{%- endif %}
+
+
+async def test_upstreams_are_checked_and_named_without_secrets(
+    async_client: AsyncClient, settings, upstream: str
+):
+    closed = f"http://user:upstream-password@127.0.0.1:{free_port()}/status?token=upstream-token"
+    settings.HEALTH_CHECK_UPSTREAMS = [
+        f"{upstream}/ok?token=upstream-token",
+        f"{upstream}/broken",
+        closed,
+    ]
+
+    status, body = await get_health(async_client)
+
+    assert status == 503
+    checks = body["checks"]
+    assert checks[f"upstream:{upstream}/ok"]["status"] == "ok"
+    assert checks[f"upstream:{upstream}/broken"] == {"status": "error", "error": "HTTP 503"}
+    closed_name = closed.replace("user:upstream-password@", "").split("?")[0]
+    assert checks[f"upstream:{closed_name}"] == {"status": "error", "error": "ConnectError"}
+    assert "upstream-password" not in str(body)
+    assert "upstream-token" not in str(body)
+
+
+async def test_healthy_upstreams_keep_it_ok(async_client: AsyncClient, settings, upstream: str):
+    settings.HEALTH_CHECK_UPSTREAMS = [f"{upstream}/ok"]
+
+    status, body = await get_health(async_client)
+
+    assert status == 200
+    assert body["checks"][f"upstream:{upstream}/ok"]["status"] == "ok"
+
+
+async def test_checks_run_concurrently(async_client: AsyncClient, settings, upstream: str):
+    # Each upstream answers only once the other one has been asked.
+    settings.HEALTH_CHECK_UPSTREAMS = [f"{upstream}/together/1", f"{upstream}/together/2"]
+
+    status, body = await get_health(async_client)
+
+    assert status == 200, body
+
+
+async def test_an_upstream_that_never_answers_times_out(async_client: AsyncClient, settings):
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # connections queue up, and nothing ever answers them
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/"
+        settings.HEALTH_CHECK_UPSTREAMS = [url]
+        settings.HEALTH_CHECK_TIMEOUT = 0.5
+
+        status, body = await get_health(async_client)
+
+    assert status == 503
+    assert body["checks"][f"upstream:{url}"] == {"status": "error", "error": "TimeoutError"}
+
+
+async def test_only_get_is_allowed(async_client: AsyncClient):
+    response = await async_client.post("/health/")
+
+    assert response.status_code == 405

@@ -1,0 +1,74 @@
+"""The HTML pages: home and a room."""
+
+import pytest
+from django.test import AsyncClient
+
+from {{ cookiecutter.project_slug }}.rooms.models import Room
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def test_home_lists_the_rooms(async_client: AsyncClient):
+    await Room.objects.acreate(slug="lobby")
+    await Room.objects.acreate(slug="kitchen")
+
+    response = await async_client.get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="/rooms/lobby/"' in html
+    assert 'href="/rooms/kitchen/"' in html
+    assert '<link rel="icon" href="data:,">' in html
+
+
+async def test_home_says_when_there_are_no_rooms(async_client: AsyncClient):
+    response = await async_client.get("/")
+
+    assert "No rooms yet" in response.content.decode()
+
+
+async def test_the_form_opens_a_room(async_client: AsyncClient):
+    response = await async_client.get("/", {"slug": "tea-time"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/rooms/tea-time/"
+
+
+@pytest.mark.parametrize("slug", ["Tea Time", "tea--time", "x" * 51])
+async def test_the_form_refuses_a_name_no_room_can_have(async_client: AsyncClient, slug: str):
+    response = await async_client.get("/", {"slug": slug})
+
+    assert response.status_code == 200
+    assert 'class="error"' in response.content.decode()
+
+
+async def test_the_room_page_loads_its_script_and_token(async_client: AsyncClient):
+    response = await async_client.get("/rooms/lobby/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-messages-url="/api/rooms/lobby/messages/"' in html
+    assert '<meta name="csrf-token" content="' in html
+    assert "/static/rooms/room.js" in html
+    assert "/static/rooms/room.css" in html
+{%- if cookiecutter.use_channels %}
+    assert "/static/rooms/live.js" in html
+{%- else %}
+    assert "live.js" not in html
+{%- endif %}
+    assert "csrftoken" in response.cookies
+    # Opening a page makes no room: the first message does.
+    assert not await Room.objects.aexists()
+
+
+async def test_an_impossible_room_is_a_404(async_client: AsyncClient):
+    response = await async_client.get("/rooms/Not_A_Room/")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/static/rooms/room.js", "/static/core/site.css"])
+async def test_static_files_are_served(async_client: AsyncClient, path: str):
+    response = await async_client.get(path)
+
+    assert response.status_code == 200

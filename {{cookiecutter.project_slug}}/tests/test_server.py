@@ -1,0 +1,109 @@
+"""The real server, as `bin/serve prod` starts it: HTTP end to end, lifespan, clean stops."""
+
+import asyncio
+import os
+import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+import httpx
+import pytest
+
+from config.asgi import application
+from {{ cookiecutter.project_slug }}.core import health
+
+from tests.server import Server, free_port
+
+Serve = Callable[..., AbstractContextManager[Server]]
+
+
+def group_is_gone(process_group: int) -> bool:
+    try:
+        os.killpg(process_group, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_health_pages_and_a_message_round_trip(serve: Serve):
+    with serve() as live, httpx.Client(base_url=live.url, timeout=10) as client:
+        health_response = client.get("/health/")
+        home = client.get("/")
+        room = client.get("/rooms/real-server/")
+        # CSRF_COOKIE_SECURE keeps httpx from sending the cookie over plain HTTP: send it by hand.
+        cookie = room.cookies["csrftoken"]
+        token = re.search(r'<meta name="csrf-token" content="([^"]+)">', room.text)[1]
+        posted = client.post(
+            "/api/rooms/real-server/messages/",
+            json={"text": "over the wire"},
+            headers={"X-CSRFToken": token, "Cookie": f"csrftoken={cookie}"},
+        )
+        listed = client.get("/api/rooms/real-server/messages/")
+        script = re.search(r'src="(/static/rooms/room\.[0-9a-f]+\.js)"', room.text)[1]
+        static = client.get(script)
+
+    assert health_response.status_code == 200, health_response.text
+    assert health_response.json()["status"] == "ok"
+    assert home.status_code == 200
+    assert room.status_code == 200
+    assert posted.status_code == 201, posted.text
+    assert listed.json()["results"][0] == posted.json()
+    # collectstatic's hashed name, served for a year by ServeStatic.
+    assert static.status_code == 200
+    assert "immutable" in static.headers["Cache-Control"]
+    log = live.log()
+    assert "lifespan" not in log.lower(), log
+
+
+def test_a_database_that_is_down_gives_503_without_leaking_it(serve: Serve):
+{%- if cookiecutter.database == "postgresql" %}
+    down = f"postgres://health:db-password@127.0.0.1:{free_port()}/nothing"
+{%- else %}
+    down = f"sqlite:////nonexistent-{free_port()}/db-password/db.sqlite3"
+{%- endif %}
+
+    with serve(DATABASE_URL=down, HEALTH_CHECK_TIMEOUT="1", DATABASE_POOL_TIMEOUT="1") as live:
+        response = httpx.get(f"{live.url}/health/", timeout=10)
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"]["status"] == "error"
+    assert response.json()["checks"]["cache"]["status"] == "ok"
+    assert "db-password" not in response.text
+
+
+def test_the_server_leaves_no_process_behind(serve: Serve):
+    with serve() as live:
+        group = live.process.pid
+
+    assert live.process.returncode is not None
+    assert group_is_gone(group)
+
+
+def test_no_process_is_left_when_the_test_fails(serve: Serve):
+    groups: list[int] = []
+
+    def failing_test() -> None:
+        with serve() as live:
+            groups.append(live.process.pid)
+            raise RuntimeError("the test failed")
+
+    with pytest.raises(RuntimeError, match="the test failed"):
+        failing_test()
+
+    assert group_is_gone(groups[0])
+
+
+async def test_the_application_answers_the_lifespan_protocol():
+    events = asyncio.Queue()
+    for message in ({"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}):
+        events.put_nowait(message)
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    client = health.http_client()  # opened, as by a /health/ request with upstreams
+    await application({"type": "lifespan", "asgi": {"version": "3.0"}}, events.get, send)
+
+    assert sent == [{"type": "lifespan.startup.complete"}, {"type": "lifespan.shutdown.complete"}]
+    assert client.is_closed

@@ -1,0 +1,126 @@
+"""What /health/ checks: every dependency at once, each with its own time limit.
+
+A failure is named by its kind only ("HTTP 503", an exception class such as TimeoutError):
+exception text and URLs can carry passwords and tokens, and /health/ answers anyone who asks.
+"""
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+{%- if cookiecutter.use_redis %}
+from redis.asyncio import Redis
+{%- endif %}
+
+Check = Callable[[], Awaitable[None]]
+
+# One client per process, so upstream checks reuse their connections; config/asgi.py closes it
+# when the server shuts down.
+_http_client: httpx.AsyncClient | None = None
+
+
+def http_client() -> httpx.AsyncClient:
+    global _http_client
+    if _http_client is None:
+        _http_client = httpx.AsyncClient(follow_redirects=False)
+    return _http_client
+
+
+async def close_http_client() -> None:
+    global _http_client
+    if _http_client is not None:
+        await _http_client.aclose()
+        _http_client = None
+
+
+class CheckFailed(Exception):
+    """A dependency answered, but not well: the message is safe to show."""
+
+
+def _select_one() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+async def check_database() -> None:
+    # No async cursor in Django: run it in the request's thread, where its connection lives.
+    await sync_to_async(_select_one)()
+
+
+async def check_cache() -> None:
+    key = f"health:{uuid.uuid4().hex}"
+    await cache.aset(key, "ok", timeout=10)
+    if await cache.aget(key) != "ok":
+        raise CheckFailed("read back a different value")
+    await cache.adelete(key)
+
+{%- if cookiecutter.use_redis %}
+
+
+async def check_redis() -> None:
+    timeout = settings.HEALTH_CHECK_TIMEOUT
+    client = Redis.from_url(
+        settings.REDIS_URL, socket_timeout=timeout, socket_connect_timeout=timeout
+    )
+    try:
+        await client.ping()
+    finally:
+        await client.aclose()
+{%- endif %}
+
+
+def upstream_check(url: str) -> Check:
+    async def check() -> None:
+        # No httpx timeout of its own: run_check bounds every check the same way.
+        response = await http_client().get(url, timeout=None)
+        if response.status_code >= 400:
+            raise CheckFailed(f"HTTP {response.status_code}")
+
+    return check
+
+
+def upstream_name(url: str) -> str:
+    """The URL without credentials, query or fragment: safe to publish."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"upstream:{parts.scheme}://{host}{port}{parts.path}"
+
+
+def checks() -> dict[str, Check]:
+    found: dict[str, Check] = {"database": check_database, "cache": check_cache}
+{%- if cookiecutter.use_redis %}
+    found["redis"] = check_redis
+{%- endif %}
+    for url in settings.HEALTH_CHECK_UPSTREAMS:
+        found[upstream_name(url)] = upstream_check(url)
+    return found
+
+
+async def run_check(check: Check) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        await asyncio.wait_for(check(), settings.HEALTH_CHECK_TIMEOUT)
+    except CheckFailed as failure:
+        return {"status": "error", "error": str(failure)}
+    except Exception as error:
+        # Any failure is a result, never a 500; a timeout reads "TimeoutError".
+        return {"status": "error", "error": type(error).__name__}
+    return {"status": "ok", "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+async def report() -> dict[str, Any]:
+    """`{"status": "ok"|"error", "checks": {name: result}}`, every check run concurrently."""
+    found = checks()
+    results = await asyncio.gather(*(run_check(check) for check in found.values()))
+    by_name = dict(zip(found, results, strict=True))
+    healthy = all(result["status"] == "ok" for result in by_name.values())
+    return {"status": "ok" if healthy else "error", "checks": by_name}

@@ -1,0 +1,62 @@
+"""Posting a message, shared by the HTTP API{% if cookiecutter.use_channels %} and the WebSocket consumer{% endif %}."""
+
+{% if cookiecutter.use_channels -%}
+from channels.layers import get_channel_layer
+{% endif -%}
+from django.core.exceptions import ValidationError
+
+from .models import MAX_MESSAGE_LENGTH, Message, Room, slug_validator
+
+SLUG_MAX_LENGTH = Room._meta.get_field("slug").max_length
+
+
+def clean_text(text: object) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError({"text": ["Write a message: the text must not be empty."]})
+    text = text.strip()
+    if len(text) > MAX_MESSAGE_LENGTH:
+        too_long = f"Keep it to {MAX_MESSAGE_LENGTH:,} characters (this one has {len(text):,})."
+        raise ValidationError({"text": [too_long]})
+    return text
+
+
+def clean_room_slug(slug: str) -> str:
+    try:
+        slug_validator(slug)
+    except ValidationError as error:
+        raise ValidationError({"room": error.messages}) from error
+    if len(slug) > SLUG_MAX_LENGTH:
+        raise ValidationError({"room": [f"Keep room names to {SLUG_MAX_LENGTH} characters."]})
+    return slug
+
+
+async def post_message(room_slug: str, author: str, text: object) -> Message:
+    """Store a message in its room, made on first use.
+
+    Raises ValidationError with a message per field ("room", "text") when the input is wrong.
+    """
+    room_slug = clean_room_slug(room_slug)
+    text = clean_text(text)
+    room, _ = await Room.objects.aget_or_create(slug=room_slug)
+    message = await Message.objects.acreate(room=room, author=author, text=text)
+{%- if cookiecutter.use_channels %}
+    await broadcast(message, room_slug)
+{%- endif %}
+    return message
+
+{%- if cookiecutter.use_channels %}
+
+
+def room_group(slug: str) -> str:
+    """The channel-layer group of a room's members (names allow letters, digits, - _ and .)."""
+    return f"room.{slug}"
+
+
+async def broadcast(message: Message, room_slug: str) -> None:
+    """Send a stored message to every member of its room (RoomConsumer.room_message)."""
+    channel_layer = get_channel_layer()
+    if channel_layer is not None:
+        await channel_layer.group_send(
+            room_group(room_slug), {"type": "room.message", "message": message.as_dict(room_slug)}
+        )
+{%- endif %}

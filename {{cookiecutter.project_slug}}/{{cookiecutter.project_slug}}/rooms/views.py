@@ -1,0 +1,30 @@
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from .models import Room, slug_validator
+
+RECENT_ROOMS = 50
+
+
+class OpenRoomForm(forms.Form):
+    slug = forms.SlugField(
+        label="Room name",
+        max_length=Room._meta.get_field("slug").max_length,
+        validators=[slug_validator],
+        widget=forms.TextInput(attrs={"placeholder": "lobby", "autocomplete": "off"}),
+    )
+
+
+async def home(request: HttpRequest) -> HttpResponse:
+    """The newest rooms, and a form that opens any room by name (made on its first message)."""
+    form = OpenRoomForm(request.GET or None)
+    if form.is_valid():
+        return redirect("rooms:room", slug=form.cleaned_data["slug"])
+    rooms = [room async for room in Room.objects.order_by("-created")[:RECENT_ROOMS]]
+    return render(request, "home.html", {"form": form, "rooms": rooms})
+
+
+async def room(request: HttpRequest, slug: str) -> HttpResponse:
+    """The page only: room.js loads the history through the API."""
+    return render(request, "rooms/room.html", {"slug": slug})
