@@ -3,6 +3,10 @@
 from pathlib import Path
 
 import environ
+{%- if cookiecutter.use_channels and cookiecutter.use_redis %}
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+{%- endif %}
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -181,6 +185,9 @@ CHANNEL_LAYERS = {
                     # return, and still notices a Redis that stopped answering.
                     "socket_timeout": 15,
                     "socket_connect_timeout": 5,
+                    # After Redis restarts, each pooled connection fails its next command: retry
+                    # that once on a fresh connection rather than refuse a WebSocket.
+                    "retry": Retry(NoBackoff(), 1),
                 }
             ],
             "prefix": f"{REDIS_KEY_PREFIX}:asgi:",
