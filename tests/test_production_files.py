@@ -266,6 +266,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def create_database(python: Path) -> str:
+    """A fresh database on the session's PostgreSQL, made with the image's own psycopg."""
+    server, name = os.environ["MATRIX_DATABASE_URL"], f"image_{secrets.token_hex(4)}"
+    create = f"import psycopg; psycopg.connect({server + '/postgres'!r}, autocommit=True)"
+    run(str(python), "-c", f"{create}.execute('CREATE DATABASE \"{name}\"')")
+    return f"{server}/{name}"
+
+
 @pytest.mark.parametrize("database", OPTIONS["database"])
 def test_image_steps_run_and_the_healthcheck_passes(baker: Baker, database, tmp_path):
     """No Docker engine here: the Dockerfile's own RUN, CMD and HEALTHCHECK run on the host.
@@ -290,7 +298,7 @@ def test_image_steps_run_and_the_healthcheck_passes(baker: Baker, database, tmp_
     env["PORT"] = str(free_port())
     env["SECRET_KEY"] = secrets.token_urlsafe(50)
     if database == "postgresql":
-        env["DATABASE_URL"] = os.environ["MATRIX_DATABASE_URL"]
+        env["DATABASE_URL"] = create_database(app / ".venv" / "bin" / "python")
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp_path}/db.sqlite3"
     compose = load_yaml(project / "compose.yaml")
