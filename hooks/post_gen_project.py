@@ -11,6 +11,7 @@ SLUG = "{{ cookiecutter.project_slug }}"
 USE_CHANNELS = {{ cookiecutter.use_channels }}
 USE_REDIS = {{ cookiecutter.use_redis }}
 USE_DOCKER = {{ cookiecutter.use_docker }}
+ASGI_SERVER = "{{ cookiecutter.asgi_server }}"
 CI_TOOL = "{{ cookiecutter.ci_tool }}"
 LICENSED = "{{ cookiecutter.open_source_license }}" != "Not open source"
 
@@ -26,6 +27,9 @@ OPTIONAL_PATHS = {
     f"{SLUG}/rooms/routing.py": USE_CHANNELS,
     f"{SLUG}/rooms/static/rooms/live.js": USE_CHANNELS,
     f"{SLUG}/core/checks.py": USE_CHANNELS,
+    # The WebSocket message limit for servers whose command line cannot set it (bin/serve).
+    "config/workers.py": USE_CHANNELS and ASGI_SERVER == "uvicorn",
+    "config/hypercorn.py": USE_CHANNELS and ASGI_SERVER == "hypercorn",
     "tests/communicators.py": USE_CHANNELS,
     "tests/test_consumers.py": USE_CHANNELS,
     "tests/test_channel_layer.py": USE_CHANNELS,

@@ -1,0 +1,86 @@
+"""WebSockets through the real {{ cookiecutter.asgi_server }} server, started by `bin/serve prod` as deployed."""
+
+import asyncio
+import json
+{%- if cookiecutter.use_redis %}
+import uuid
+{%- endif %}
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+
+from tests.server import Server
+
+# Generous: the machine running the tests may be busy; a passing test never waits this long.
+TIMEOUT = 10
+# Far below bin/serve's default, so the test does not have to push megabytes around.
+MAX_MESSAGE_BYTES = 4096
+
+
+@pytest.fixture
+def live(serve: Callable[..., AbstractContextManager[Server]]) -> Iterator[Server]:
+    env = {
+        "WEBSOCKET_MAX_MESSAGE_BYTES": str(MAX_MESSAGE_BYTES),
+{%- if cookiecutter.use_redis %}
+        "REDIS_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+{%- else %}
+        # The in-memory channel layer lives in one process.
+        "WEB_CONCURRENCY": "1",
+{%- endif %}
+    }
+    with serve(**env) as server:
+        yield server
+
+
+def ws_url(server: Server, slug: str = "lobby") -> str:
+    return f"{server.url.replace('http', 'ws', 1)}/ws/rooms/{slug}/"
+
+
+@asynccontextmanager
+async def member(server: Server) -> AsyncIterator[websockets.ClientConnection]:
+    """A socket opened as the room page opens it, with the history and own join read."""
+    async with websockets.connect(ws_url(server), origin=server.url, open_timeout=TIMEOUT) as ws:
+        assert (await receive(ws))["type"] == "history"
+        assert (await receive(ws))["type"] == "join"
+        yield ws
+
+
+async def receive(ws: websockets.ClientConnection) -> dict[str, Any]:
+    return json.loads(await asyncio.wait_for(ws.recv(), TIMEOUT))
+
+
+async def test_a_message_sent_over_the_socket_is_broadcast_and_stored(live: Server):
+    async with member(live) as ws:
+        await ws.send(json.dumps({"text": "over the wire"}))
+        frame = await receive(ws)
+    assert frame["type"] == "message"
+    assert frame["text"] == "over the wire"
+
+    async with httpx.AsyncClient(base_url=live.url) as client:
+        page = (await client.get("/api/rooms/lobby/messages/")).json()
+    assert [message["id"] for message in page["results"]] == [frame["id"]]
+
+
+async def test_a_foreign_origin_is_refused(live: Server):
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await websockets.connect(ws_url(live), origin="http://evil.example", open_timeout=TIMEOUT)
+    assert refused.value.response.status_code == 403
+
+
+async def test_oversized_text_is_an_error_and_an_oversized_frame_closes_with_1009(live: Server):
+    async with member(live) as ws:
+        # Within the frame limit but over the 2,000 characters of a message: an error reply.
+        await ws.send(json.dumps({"text": "x" * 2001}))
+        assert (await receive(ws))["type"] == "error"
+        await ws.send(json.dumps({"text": "still open"}))
+        assert (await receive(ws))["text"] == "still open"
+
+        await ws.send("x" * (MAX_MESSAGE_BYTES + 1))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), TIMEOUT)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 1009
