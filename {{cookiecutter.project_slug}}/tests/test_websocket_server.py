@@ -71,7 +71,7 @@ async def test_a_foreign_origin_is_refused(live: Server):
     assert refused.value.response.status_code == 403
 
 
-async def test_oversized_text_is_an_error_and_an_oversized_frame_closes_with_1009(live: Server):
+async def test_oversized_text_is_an_error_and_an_oversized_frame_closes_the_socket(live: Server):
     async with member(live) as ws:
         # Within the frame limit but over the 2,000 characters of a message: an error reply.
         await ws.send(json.dumps({"text": "x" * 2001}))
@@ -82,5 +82,12 @@ async def test_oversized_text_is_an_error_and_an_oversized_frame_closes_with_100
         await ws.send("x" * (MAX_MESSAGE_BYTES + 1))
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await asyncio.wait_for(ws.recv(), TIMEOUT)
+{%- if cookiecutter.asgi_server == "daphne" %}
+    # Daphne's WebSocket library (autobahn) fails an oversized message by dropping the TCP
+    # connection, and Daphne has no option to send the 1009 close frame instead: the client
+    # sees an abnormal closure (1006), and the message never reaches the application.
+    assert closed.value.rcvd is None
+{%- else %}
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1009
+{%- endif %}
