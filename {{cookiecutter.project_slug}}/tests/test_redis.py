@@ -20,6 +20,7 @@ import redis.asyncio as redis
 from channels.layers import get_channel_layer
 {%- endif %}
 from django.core.cache import cache
+from django.test import AsyncClient
 {%- if cookiecutter.use_channels %}
 
 from {{ cookiecutter.project_slug }}.rooms import consumers
@@ -91,6 +92,21 @@ async def test_the_cache_lives_in_redis(settings):
     assert [name.decode() for name in stored] == [cache.make_key(key)]
     assert await cache.aget(key) == "value"
     await cache.adelete(key)
+
+
+@pytest.mark.django_db
+async def test_health_names_redis_while_it_is_down_and_recovers(switch, settings):
+    settings.REDIS_URL = switch.url
+    client = AsyncClient()
+    assert (await client.get("/health/")).status_code == 200
+
+    await switch.stop()
+    down = await client.get("/health/")
+    assert down.status_code == 503
+    assert down.json()["checks"]["redis"]["status"] == "error"
+
+    await switch.start()
+    assert (await client.get("/health/")).status_code == 200
 {%- if cookiecutter.use_channels %}
 
 
