@@ -43,7 +43,7 @@ REQUIRED_SERVICES = {
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    missing = [f"{name} ({what})" for name, what in REQUIRED_SERVICES.items() if not os.environ.get(name)]
+    missing = [f"{name} ({what})" for name, what in REQUIRED_SERVICES.items() if not os.getenv(name)]
     if missing:
         raise pytest.UsageError(f"The tests need real services: set {' and '.join(missing)}.")
 {%- endif %}

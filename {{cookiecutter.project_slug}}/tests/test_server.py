@@ -1,7 +1,6 @@
 """The real server, as `bin/serve prod` starts it: HTTP end to end, lifespan, clean stops."""
 
 import asyncio
-import os
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -12,17 +11,9 @@ import pytest
 from config.asgi import application
 from {{ cookiecutter.project_slug }}.core import health
 
-from tests.server import Server, free_port
+from tests.server import Server, free_port, group_exists
 
 Serve = Callable[..., AbstractContextManager[Server]]
-
-
-def group_is_gone(process_group: int) -> bool:
-    try:
-        os.killpg(process_group, 0)
-    except ProcessLookupError:
-        return True
-    return False
 
 
 def test_health_pages_and_a_message_round_trip(serve: Serve):
@@ -76,7 +67,7 @@ def test_the_server_leaves_no_process_behind(serve: Serve):
         group = live.process.pid
 
     assert live.process.returncode is not None
-    assert group_is_gone(group)
+    assert not group_exists(group)
 
 
 def test_no_process_is_left_when_the_test_fails(serve: Serve):
@@ -90,7 +81,7 @@ def test_no_process_is_left_when_the_test_fails(serve: Serve):
     with pytest.raises(RuntimeError, match="the test failed"):
         failing_test()
 
-    assert group_is_gone(groups[0])
+    assert not group_exists(groups[0])
 
 
 async def test_the_application_answers_the_lifespan_protocol():

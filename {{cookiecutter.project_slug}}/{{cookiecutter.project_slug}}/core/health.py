@@ -15,7 +15,7 @@ import httpx
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 {%- if cookiecutter.use_redis %}
 from redis.asyncio import Redis
 {%- endif %}
@@ -46,13 +46,19 @@ class CheckFailed(Exception):
 
 
 def _select_one() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    finally:
+        # This worker thread's own connection: closed (back to the pool) rather than left behind.
+        connection.close()
 
 
 async def check_database() -> None:
-    # No async cursor in Django: run it in the request's thread, where its connection lives.
-    await sync_to_async(_select_one)()
+    # Django has no async cursor. Not in the request's thread (thread_sensitive): the cache check
+    # runs there too, and a database that hangs would hold it up past its own time limit.
+    await sync_to_async(_select_one, thread_sensitive=False)()
 
 
 async def check_cache() -> None:
