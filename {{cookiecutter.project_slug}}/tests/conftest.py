@@ -43,9 +43,10 @@ REQUIRED_SERVICES = {
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    missing = [f"{name} ({what})" for name, what in REQUIRED_SERVICES.items() if not os.getenv(name)]
+    missing = [name for name in REQUIRED_SERVICES if not os.getenv(name)]
     if missing:
-        raise pytest.UsageError(f"The tests need real services: set {' and '.join(missing)}.")
+        needed = " and ".join(f"{name} ({REQUIRED_SERVICES[name]})" for name in missing)
+        raise pytest.UsageError(f"The tests need real services: set {needed}.")
 {%- endif %}
 
 

@@ -77,11 +77,8 @@ TEMPLATES = [
 {%- if cookiecutter.database == "postgresql" %}
 
 # The default matches .env.example; production.py refuses to start without DATABASE_URL.
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default="postgres://postgres@localhost:5432/{{ cookiecutter.project_slug }}"
-    )
-}
+LOCAL_DATABASE_URL = "postgres://postgres@localhost:5432/{{ cookiecutter.project_slug }}"
+DATABASES = {"default": env.db("DATABASE_URL", default=LOCAL_DATABASE_URL)}
 # psycopg 3's pool, through Django's native support: connections are reused across requests
 # without CONN_MAX_AGE, which must stay 0 with a pool.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
