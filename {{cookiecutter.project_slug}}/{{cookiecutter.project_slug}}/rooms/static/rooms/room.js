@@ -120,8 +120,12 @@
   loadHistory().then(
     (page) => {
       if (room.live) return;
-      const older = page.count - page.results.length;
-      setStatus(older > 0 ? `Latest ${page.results.length} of ${page.count} messages; reload for new ones.` : "Reload the page for new messages.", "ok");
+      const shownCount = page.results.length;
+      setStatus(
+        shownCount < page.count
+          ? `Latest ${shownCount} of ${page.count} messages; reload the page for new ones.`
+          : "Reload the page for new messages.",
+      );
     },
     (error) => {
       if (!room.live) setStatus(`Could not load the messages: ${error.message}`, "error");
