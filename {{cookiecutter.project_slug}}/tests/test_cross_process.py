@@ -26,15 +26,15 @@ async def receive_type(ws: websockets.ClientConnection, kind: str) -> dict[str, 
             return frame
 
 
-async def post_through_the_api(server: Server, text: str) -> httpx.Response:
+async def post_through_the_api(server: Server, slug: str, text: str) -> httpx.Response:
     """POST as the room page does: with the CSRF token from the page and its cookie."""
     async with httpx.AsyncClient(base_url=server.url, timeout=TIMEOUT) as client:
-        page = await client.get("/rooms/lobby/")
+        page = await client.get(f"/rooms/{slug}/")
         token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text)[1]
         # CSRF_COOKIE_SECURE keeps httpx from sending the cookie over plain HTTP: send it by hand.
         cookie = page.cookies["csrftoken"]
         return await client.post(
-            "/api/rooms/lobby/messages/",
+            f"/api/rooms/{slug}/messages/",
             json={"text": text},
             headers={"X-CSRFToken": token, "Cookie": f"csrftoken={cookie}"},
         )
@@ -44,8 +44,9 @@ async def test_a_member_on_one_process_hears_the_other_even_after_idling(
     serve: Callable[..., AbstractContextManager[Server]],
 ):
     prefix = f"test-{uuid.uuid4().hex}"
+    slug = f"room-{uuid.uuid4().hex[:12]}"  # the live servers' database outlives a test
     with serve(REDIS_KEY_PREFIX=prefix) as a, serve(REDIS_KEY_PREFIX=prefix) as b:
-        url_a, url_b = (f"{s.url.replace('http', 'ws', 1)}/ws/rooms/lobby/" for s in (a, b))
+        url_a, url_b = (f"{s.url.replace('http', 'ws', 1)}/ws/rooms/{slug}/" for s in (a, b))
         async with (
             websockets.connect(url_a, origin=a.url, open_timeout=TIMEOUT) as on_a,
             websockets.connect(url_b, origin=b.url, open_timeout=TIMEOUT) as on_b,
@@ -57,7 +58,7 @@ async def test_a_member_on_one_process_hears_the_other_even_after_idling(
             await on_b.send(json.dumps({"text": "from process b"}))
             assert (await receive_type(on_a, "message"))["text"] == "from process b"
 
-            response = await post_through_the_api(b, "via b's api")
+            response = await post_through_the_api(b, slug, "via b's api")
             assert response.status_code == 201, response.text
             assert await receive_type(on_a, "message") == {"type": "message", **response.json()}
 

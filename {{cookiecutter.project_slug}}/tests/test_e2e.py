@@ -3,9 +3,7 @@
 Drives Debian's /usr/bin/chromium through Playwright's Python API (never `playwright install`).
 """
 
-{% if cookiecutter.use_redis -%}
 import uuid
-{% endif -%}
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -79,6 +77,11 @@ def open_room(browser: Browser) -> Iterator[Callable[[str], Page]]:
     assert errors == []
 
 
+def room_path() -> str:
+    """A room of the test's own: the live server's database outlives a test."""
+    return f"/rooms/e2e-{uuid.uuid4().hex[:12]}/"
+
+
 def send(page: Page, text: str) -> None:
     page.locator("#message-text").fill(text)
     page.locator("#message-text").press("Enter")
@@ -98,8 +101,9 @@ def test_two_pages_chat_live_and_reconnect_after_a_server_restart(
     serve: Serve, open_room: Callable[[str], Page]
 ):
     env = {**server_env(), "PORT": str(free_port())}
+    room = room_path()
     with serve(**env) as live:
-        ann, bob = open_room(f"{live.url}/rooms/e2e/"), open_room(f"{live.url}/rooms/e2e/")
+        ann, bob = open_room(f"{live.url}{room}"), open_room(f"{live.url}{room}")
         for page in (ann, bob):
             expect(page.locator(".status")).to_contain_text("Live")
 
@@ -125,8 +129,9 @@ def test_two_pages_chat_live_and_reconnect_after_a_server_restart(
 def test_the_page_posts_and_reads_messages_through_the_api(
     serve: Serve, open_room: Callable[[str], Page]
 ):
+    room = room_path()
     with serve(**server_env()) as live:
-        ann = open_room(f"{live.url}/rooms/e2e/")
+        ann = open_room(f"{live.url}{room}")
         expect(ann.locator(".status")).to_have_attribute("data-state", "ok")
 
         send(ann, "hello over http")
@@ -134,6 +139,6 @@ def test_the_page_posts_and_reads_messages_through_the_api(
         expect(ann.locator("#message-text")).to_have_value("")
 
         # Another visitor reads it from the API when the page loads.
-        bob = open_room(f"{live.url}/rooms/e2e/")
+        bob = open_room(f"{live.url}{room}")
         expect(bob.locator(".messages")).to_contain_text("hello over http")
 {%- endif %}

@@ -2,9 +2,7 @@
 
 import asyncio
 import json
-{%- if cookiecutter.use_redis %}
 import uuid
-{%- endif %}
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager, asynccontextmanager
 from typing import Any
@@ -36,14 +34,21 @@ def live(serve: Callable[..., AbstractContextManager[Server]]) -> Iterator[Serve
         yield server
 
 
-def ws_url(server: Server, slug: str = "lobby") -> str:
+@pytest.fixture
+def slug() -> str:
+    """A room of the test's own: the live server's database outlives a test."""
+    return f"room-{uuid.uuid4().hex[:12]}"
+
+
+def ws_url(server: Server, slug: str) -> str:
     return f"{server.url.replace('http', 'ws', 1)}/ws/rooms/{slug}/"
 
 
 @asynccontextmanager
-async def member(server: Server) -> AsyncIterator[websockets.ClientConnection]:
+async def member(server: Server, slug: str) -> AsyncIterator[websockets.ClientConnection]:
     """A socket opened as the room page opens it, with the history and own join read."""
-    async with websockets.connect(ws_url(server), origin=server.url, open_timeout=TIMEOUT) as ws:
+    url = ws_url(server, slug)
+    async with websockets.connect(url, origin=server.url, open_timeout=TIMEOUT) as ws:
         assert (await receive(ws))["type"] == "history"
         assert (await receive(ws))["type"] == "join"
         yield ws
@@ -53,26 +58,29 @@ async def receive(ws: websockets.ClientConnection) -> dict[str, Any]:
     return json.loads(await asyncio.wait_for(ws.recv(), TIMEOUT))
 
 
-async def test_a_message_sent_over_the_socket_is_broadcast_and_stored(live: Server):
-    async with member(live) as ws:
+async def test_a_message_sent_over_the_socket_is_broadcast_and_stored(live: Server, slug: str):
+    async with member(live, slug) as ws:
         await ws.send(json.dumps({"text": "over the wire"}))
         frame = await receive(ws)
     assert frame["type"] == "message"
     assert frame["text"] == "over the wire"
 
     async with httpx.AsyncClient(base_url=live.url) as client:
-        page = (await client.get("/api/rooms/lobby/messages/")).json()
+        page = (await client.get(f"/api/rooms/{slug}/messages/")).json()
     assert [message["id"] for message in page["results"]] == [frame["id"]]
 
 
-async def test_a_foreign_origin_is_refused(live: Server):
+async def test_a_foreign_origin_is_refused(live: Server, slug: str):
+    url = ws_url(live, slug)
     with pytest.raises(websockets.InvalidStatus) as refused:
-        await websockets.connect(ws_url(live), origin="http://evil.example", open_timeout=TIMEOUT)
+        await websockets.connect(url, origin="http://evil.example", open_timeout=TIMEOUT)
     assert refused.value.response.status_code == 403
 
 
-async def test_oversized_text_is_an_error_and_an_oversized_frame_closes_the_socket(live: Server):
-    async with member(live) as ws:
+async def test_oversized_text_is_an_error_and_an_oversized_frame_closes_the_socket(
+    live: Server, slug: str
+):
+    async with member(live, slug) as ws:
         # Within the frame limit but over the 2,000 characters of a message: an error reply.
         await ws.send(json.dumps({"text": "x" * 2001}))
         assert (await receive(ws))["type"] == "error"
