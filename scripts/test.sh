@@ -11,6 +11,7 @@ command -v redis-server >/dev/null || [[ -n "${MATRIX_REDIS_URL:-}" ]] || missin
   || missing+=(postgresql)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v npm >/dev/null || missing+=(npm)
+python3 -c "import ensurepip" 2>/dev/null || missing+=(python3-venv)
 if ((${#missing[@]})); then
   if [[ $EUID -ne 0 ]]; then
     echo "Install these Debian packages first (as root: apt-get install ${missing[*]})." >&2
