@@ -23,19 +23,32 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 {% endif -%}
 from {{ cookiecutter.project_slug }}.core import health  # noqa: E402
 {%- if cookiecutter.use_channels %}
+from {{ cookiecutter.project_slug }}.core.going_away import GoingAway  # noqa: E402
 from {{ cookiecutter.project_slug }}.rooms.routing import websocket_urlpatterns  # noqa: E402
 {%- endif %}
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+{%- if cookiecutter.use_channels %}
+
+# Origin first: a page on a host outside ALLOWED_HOSTS cannot open a socket. GoingAway closes
+# open sockets with 1001 when the server is told to stop.
+websocket_application = GoingAway(
+    AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+)
+{%- endif %}
 
 
 async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
-    """Startup needs nothing; shutdown closes the health check's pooled HTTP connections."""
+    """Startup{% if cookiecutter.use_channels %} hooks SIGTERM{% else %} needs nothing{% endif %}; shutdown closes the health check's pooled HTTP connections."""
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+{%- if cookiecutter.use_channels %}
+            # The server has installed its SIGTERM handler by now: ours goes ahead of it.
+            websocket_application.close_on_sigterm()
+{%- endif %}
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await health.close_http_client()
@@ -48,10 +61,7 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
 application = ProtocolTypeRouter(
     {
         "http": django_application,
-        # Origin first: a page on a host outside ALLOWED_HOSTS cannot open a socket.
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": websocket_application,
         "lifespan": lifespan,
     }
 )

@@ -8,6 +8,9 @@ import asyncio
 {%- if cookiecutter.use_channels %}
 import json
 {%- endif %}
+{%- if cookiecutter.asgi_server == "granian" %}
+import time
+{%- endif %}
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager
 
@@ -15,6 +18,11 @@ import httpx
 import pytest
 {%- if cookiecutter.use_channels %}
 import websockets
+{%- endif %}
+
+{%- if cookiecutter.use_channels %}
+
+from {{ cookiecutter.project_slug }}.core.going_away import GOING_AWAY, GoingAway
 {%- endif %}
 
 from tests.server import Server
@@ -27,14 +35,14 @@ EXIT_TIMEOUT = 30
 {%- if cookiecutter.asgi_server == "uvicorn" %}
 # Gunicorn's arbiter lets its uvicorn workers finish their requests, then exits 0.
 {%- if cookiecutter.use_channels %}
-# Uvicorn closes every WebSocket with 1012 (service restart) as its shutdown begins.
-WEBSOCKET_CLOSE = 1012
+# config/asgi.py's GoingAway closes them before uvicorn would (with 1012, service restart).
+WEBSOCKET_CLOSE = GOING_AWAY
 {%- endif %}
 {%- elif cookiecutter.asgi_server == "granian" %}
 # Granian lets its workers finish their requests, then exits 0.
 {%- if cookiecutter.use_channels %}
-# Granian drops WebSockets without a close frame: the client sees 1006 (abnormal closure).
-WEBSOCKET_CLOSE = 1006
+# config/asgi.py's GoingAway closes them before Granian would drop them without a close frame.
+WEBSOCKET_CLOSE = GOING_AWAY
 {%- endif %}
 {%- elif cookiecutter.asgi_server == "hypercorn" %}
 # Hypercorn's supervisor terminates every worker as soon as the first idle one has exited,
@@ -54,7 +62,24 @@ WEBSOCKET_CLOSE = 1006
 @pytest.fixture
 def live(serve: Serve):
     with serve(DJANGO_SETTINGS_MODULE="tests.shutdown_settings") as server:
+{%- if cookiecutter.asgi_server == "granian" %}
+        wait_for_every_worker(server)
+{%- endif %}
         yield server
+{%- if cookiecutter.asgi_server == "granian" %}
+
+
+def wait_for_every_worker(server: Server) -> None:
+    """Granian misses a SIGTERM that lands while a worker is still starting, then waits for that
+    worker forever (see README): these tests signal a server whose workers are all up."""
+    deadline = time.monotonic() + EXIT_TIMEOUT
+    while time.monotonic() < deadline:
+        log = server.log()
+        if log.count("Started worker-") == log.count("Spawning worker-"):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"not every worker started:\n{server.log()}")
+{%- endif %}
 
 
 async def exit_status(server: Server) -> int:
@@ -111,4 +136,31 @@ async def test_sigterm_closes_open_websockets(live: Server):
 
     assert ws.close_code == WEBSOCKET_CLOSE
     assert await exit_status(live) == 0
+
+
+async def test_going_away_closes_accepted_sockets_and_silences_their_consumers():
+    sent: list[dict] = []
+    consumer_may_send = asyncio.Event()
+
+    async def consumer(scope, receive, send):
+        await send({"type": "websocket.accept"})
+        await consumer_may_send.wait()
+        await send({"type": "websocket.send", "text": "too late"})
+
+    async def server_send(message):
+        sent.append(message)
+
+    middleware = GoingAway(consumer)
+    connection = asyncio.create_task(middleware({"type": "websocket"}, None, server_send))
+    await asyncio.sleep(0)
+    middleware.close_all()
+    await asyncio.sleep(0)
+    consumer_may_send.set()
+    await connection
+
+    assert sent == [
+        {"type": "websocket.accept"},
+        {"type": "websocket.close", "code": GOING_AWAY},
+    ]
+    assert not middleware.sockets
 {%- endif %}

@@ -1,0 +1,83 @@
+"""Close open WebSockets with 1001 (going away) as soon as the server is told to stop.
+
+Left alone, servers close them on their own terms: uvicorn with 1012, Granian without a close
+frame (the browser sees 1006). 1001 is the code that says "this server is leaving, reconnect".
+The server's own SIGTERM handler still runs right after ours, so its draining is unchanged.
+"""
+
+import asyncio
+import signal
+import threading
+from collections.abc import Awaitable, Callable
+from types import FrameType
+from typing import Any
+
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
+
+GOING_AWAY = 1001
+
+
+class Socket:
+    """One connection's `send`, which goes quiet once we have closed the socket ourselves."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.accepted = False
+        self.gone = False
+
+    async def send(self, message: Message) -> None:
+        if self.gone:
+            return  # The consumer has not heard yet; the server would reject a send after close.
+        if message["type"] == "websocket.accept":
+            self.accepted = True
+        await self._send(message)
+
+    async def go_away(self) -> None:
+        if self.accepted and not self.gone:
+            self.gone = True
+            await self._send({"type": "websocket.close", "code": GOING_AWAY})
+
+
+class GoingAway:
+    """ASGI middleware for the WebSocket route: knows every open socket, closes them on SIGTERM."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.sockets: set[Socket] = set()
+        self._closing: set[asyncio.Task[None]] = set()
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        socket = Socket(send)
+        self.sockets.add(socket)
+        try:
+            await self.app(scope, receive, socket.send)
+        finally:
+            self.sockets.discard(socket)
+
+    def close_all(self) -> None:
+        for socket in list(self.sockets):
+            task = asyncio.create_task(socket.go_away())
+            self._closing.add(task)  # the loop keeps only weak references to tasks
+            task.add_done_callback(self._closing.discard)
+
+    def close_on_sigterm(self) -> None:
+        """Run close_all ahead of the server's SIGTERM handler.
+
+        Call it from lifespan startup: by then the server has installed its handler. Hypercorn's
+        workers leave SIGTERM at its default (their supervisor stops them through an event) and
+        Daphne sends no lifespan, so nothing is chained there and their behaviour is unchanged.
+        """
+        previous = signal.getsignal(signal.SIGTERM)
+        if not callable(previous) or threading.current_thread() is not threading.main_thread():
+            return
+        loop = asyncio.get_running_loop()
+
+        def handler(signum: int, frame: FrameType | None) -> None:
+            # Signal handlers may interrupt the loop anywhere: hand over through its self-pipe.
+            loop.call_soon_threadsafe(self.close_all)
+            previous(signum, frame)
+
+        signal.signal(signal.SIGTERM, handler)
