@@ -4,7 +4,9 @@ import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+{%- if not cookiecutter.use_redis %}
 from pathlib import Path
+{%- endif %}
 
 import pytest
 from django.test import AsyncClient
@@ -67,6 +69,21 @@ async def test_all_ok(async_client: AsyncClient):
     assert set(body["checks"]) == {"database", "cache"}
 {%- endif %}
     assert all(check["status"] == "ok" for check in body["checks"].values())
+{%- if cookiecutter.use_redis %}
+
+
+async def test_a_cache_that_is_down_is_named(async_client: AsyncClient, settings):
+    down = f"redis://:cache-password@127.0.0.1:{free_port()}/0"
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": down}}
+
+    status, body = await get_health(async_client)
+
+    assert status == 503
+    assert body["status"] == "error"
+    assert body["checks"]["cache"] == {"status": "error", "error": "ConnectionError"}
+    assert body["checks"]["database"]["status"] == "ok"
+    assert "cache-password" not in str(body)
+{%- else %}
 
 
 async def test_a_cache_that_is_down_is_named(async_client: AsyncClient, settings, tmp_path: Path):
@@ -86,6 +103,7 @@ async def test_a_cache_that_is_down_is_named(async_client: AsyncClient, settings
     assert body["checks"]["cache"]["status"] == "error"
     assert body["checks"]["database"]["status"] == "ok"
     assert str(tmp_path) not in str(body)
+{%- endif %}
 {%- if cookiecutter.use_redis %}
 
 
