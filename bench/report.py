@@ -7,6 +7,7 @@ CANDIDATES = {
     "b": "startproject, default MIDDLEWARE",
     "c": "generated project, production stack",
     "d": "startproject, MIDDLEWARE = []",
+    "e": "(c) + reused thread-sensitive executors (prototype)",
 }
 TARGET_C_OVER_B = 2.5  # under uvicorn
 TARGET_C_OVER_D = 0.9
@@ -94,8 +95,12 @@ def render_targets(data: dict) -> str:
     for server, result in http.items():
         b = burst_medians(result)
         ratio = b["c"]["wall"] / b["a"]["wall"]
+        overflows = b["a"]["overflows"] + b["c"]["overflows"]
+        note = (f"; {overflows} listen-queue overflows (1 s SYN retries) on (a)/(c): "
+                "both walls are the server's backlog, see section 2") if overflows else ""  # fmt: skip
         rows.append(f"| {server}: 100 × 100 ms, (c) wall ≤ {TARGET_BURST}× (a) | {ratio:.2f}× "
-                    f"({b['c']['wall']:.2f} s vs {b['a']['wall']:.2f} s) | {verdict(ratio <= TARGET_BURST)} |")  # fmt: skip
+                    f"({b['c']['wall']:.2f} s vs {b['a']['wall']:.2f} s{note}) | "
+                    f"{verdict(ratio <= TARGET_BURST and not overflows)} |")  # fmt: skip
     for layer, result in data.get("ws", {}).items():
         runs = result["fanout"]
         delivered, expected = sum(r["delivered"] for r in runs), sum(r["expected"] for r in runs)
@@ -111,37 +116,37 @@ def render_http(data: dict) -> str:
         m = http_medians(result)
         out += [f"### {server}", "", "| candidate | req/s | p50 ms | p99 ms | rounds (req/s) |",
                 "|---|---:|---:|---:|---|"]  # fmt: skip
-        for key, label in CANDIDATES.items():
-            r = m[key]
+        for key, r in m.items():
+            label = CANDIDATES[key]
             bad = f" ({r['bad']} errors/non-2xx)" if r["bad"] else ""
             out.append(f"| ({key}) {label} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
                        f"{', '.join(f'{x:,.0f}' for x in r['runs'])}{bad} |")  # fmt: skip
         c = m["c"]["rps"]
         out += ["", f"c/a **{c / m['a']['rps']:.3f}×** · c/b **{c / m['b']['rps']:.2f}×** · "
-                f"c/d **{c / m['d']['rps']:.2f}×** · d/b {m['d']['rps'] / m['b']['rps']:.2f}×", ""]  # fmt: skip
+                f"c/d **{c / m['d']['rps']:.2f}×** · d/b {m['d']['rps'] / m['b']['rps']:.2f}×"
+                + (f" · e/b {m['e']['rps'] / m['b']['rps']:.2f}× · e/c {m['e']['rps'] / c:.2f}×" if "e" in m else ""), ""]  # fmt: skip
     return "\n".join(out)
 
 
 def render_burst(data: dict) -> str:
     p = data["mode_params"]
     out = [f"## 2. Concurrency: {p['burst']} concurrent requests to a view awaiting 100 ms", "",
-           "Wall time from the first connect to the last response (each request on its own connection), "
-           "and the serving process's peak thread count (/proc/<pid>/status, sampled every 2 ms); "
-           "medians over the rounds, threads the maximum. *Overflows*: connections the kernel dropped "
-           "from a full listen queue during the bursts (summed over all rounds and candidates); "
+           "Wall time from the first connect to the last response (each request on its own connection; "
+           "median over the rounds) and the serving process's peak thread count (/proc/<pid>/status "
+           "Threads, sampled every 2 ms; maximum over the rounds). *Overflows*: connections the kernel "
+           "dropped from a full listen queue during this candidate's bursts (summed over the rounds); "
            "each costs its client a 1 s SYN retry.", "",
-           "| server | (a) wall | (b) wall | (c) wall | (d) wall | c/a | (a) threads | (b) threads | (c) threads | (d) threads | overflows |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+           "| server | candidate | wall | wall / (a) | peak threads | overflows | rounds (s) |",
+           "|---|---|---:|---:|---:|---:|---|"]  # fmt: skip
     for server, result in data["http"].items():
         b = burst_medians(result)
-        failed = sum(b[k]["failed"] for k in b)
-        note = f" ({failed} failed)" if failed else ""
-        out.append(
-            f"| {server}{note} | " + " | ".join(f"{b[k]['wall']:.2f} s" for k in "abcd")
-            + f" | {b['c']['wall'] / b['a']['wall']:.2f}× | "
-            + " | ".join(str(b[k]["threads"]) for k in "abcd")
-            + f" | {sum(b[k]['overflows'] for k in 'abcd')} |"
-        )
+        for key, r in b.items():
+            failed = f" ({r['failed']} failed)" if r["failed"] else ""
+            out.append(
+                f"| {server} | ({key}) {CANDIDATES[key]}{failed} | {r['wall']:.2f} s | "
+                f"{r['wall'] / b['a']['wall']:.2f}× | {r['threads']} | {r['overflows']} | "
+                f"{', '.join(f'{x:.2f}' for x in r['runs'])} |"
+            )
     return "\n".join(out) + "\n"
 
 
@@ -168,14 +173,16 @@ def render_ws(data: dict) -> str:
     out += ["", f"Fan-out: {p['fanout_clients']} members in one room, one of them posts "
             f"{p['fanout_messages']:,} messages as fast as its socket takes them; every member (the "
             "sender too) should receive each one.", "",
-            "| layer | delivered/expected | msgs/s (to the whole room) | deliveries/s | seconds |",
-            "|---|---:|---:|---:|---:|"]  # fmt: skip
+            "| layer | delivered/expected | msgs/s (to the whole room) | deliveries/s | seconds | "
+            "broadcast (sender's copies) | fewest per member | ended |",
+            "|---|---:|---:|---:|---:|---:|---:|---|"]  # fmt: skip
     for layer, result in ws.items():
         for run in result["fanout"]:
             out.append(
                 f"| {WS_LAYERS[layer]} | {run['delivered']:,}/{run['expected']:,} "
                 f"({100 * run['delivered'] / run['expected']:.1f}%) | {run['msgs_per_s']:,.0f} | "
-                f"{run['deliveries_per_s']:,.0f} | {run['seconds']:.2f} |"
+                f"{run['deliveries_per_s']:,.0f} | {run['seconds']:.2f} | {run.get('processed', '?')} | "
+                f"{run.get('fewest', '?')} | {run.get('ended', '?')} |"
             )
     return "\n".join(out) + "\n"
 
@@ -188,8 +195,9 @@ def render_template(data: dict) -> str:
                    f"median of {len(bakes)}) | {med(bakes):.2f} s ({data.get('cookiecutter', '')}) |")  # fmt: skip
     matrix = data.get("matrix")
     if matrix:
-        out.append(f"| matrix timings | from `{matrix[0]}`, below |")
-        out += ["", "```", matrix[1].rstrip(), "```"]
+        out.append(f"| matrix timings | from {matrix[0]}, below |")
+        text = matrix[1].rstrip()
+        out += ["", text if text.lstrip().startswith("|") else f"```\n{text}\n```"]
     else:
         out.append("| matrix timings (scripts/test.sh summary) | not available: no summary file found |")
     return "\n".join(out) + "\n"
@@ -204,14 +212,27 @@ def render_versions(data: dict) -> str:
 
 
 def render_profiles(data: dict) -> str:
-    out = ["## Profiles (uvicorn, py-spy, serving process under wrk)", "",
-           "Share of samples in which each function is on the stack (inclusive), all threads; "
-           "the raw collapsed stacks are in bench/work/profiles/.", ""]  # fmt: skip
-    for server, result in data["http"].items():
-        for key, prof in result.get("profiles", {}).items():
-            out += [f"### ({key}) {CANDIDATES[key]}: {prof['samples']:,} samples", "",
+    out = ["## Profiles (uvicorn, py-spy, the serving process under wrk)", "",
+           "Samples of the event-loop thread only (the requests' async path; idle pool threads are "
+           "left out), as a share of that thread's samples; a sample counts for a row when the "
+           "function is anywhere on its stack (inclusive). Raw collapsed stacks: bench/work/profiles/.", ""]  # fmt: skip
+    for result in data["http"].values():
+        profiles = result.get("profiles", {})
+        if not profiles:
+            continue
+        keys = list(profiles)
+        out += ["| where the loop's time goes | " + " | ".join(f"({k})" for k in keys) + " |",
+                "|---|" + "---:|" * len(keys)]  # fmt: skip
+        for name in next(iter(profiles.values()))["categories"]:
+            cells = [100 * profiles[k]["categories"][name] / max(profiles[k]["loop_samples"], 1) for k in keys]
+            out.append(f"| {name} | " + " | ".join(f"{c:.0f}%" for c in cells) + " |")
+        out.append("| loop samples | " + " | ".join(f"{profiles[k]['loop_samples']:,}" for k in keys) + " |")
+        out.append("")
+        for key in keys:
+            prof = profiles[key]
+            loop = max(prof["loop_samples"], 1)
+            out += [f"<details><summary>({key}) {CANDIDATES[key]}: top functions</summary>", "",
                     "| inclusive | function |", "|---:|---|"]  # fmt: skip
-            for name, count in prof["top"][:30]:
-                out.append(f"| {100 * count / prof['samples']:.1f}% | `{name}` |")
-            out.append("")
+            out += [f"| {100 * count / loop:.1f}% | `{name}` |" for name, count in prof["top"]]
+            out += ["", "</details>", ""]
     return "\n".join(out)

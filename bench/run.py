@@ -66,8 +66,7 @@ class Mode:
 
 QUICK = Mode("quick", rounds=2, wrk_seconds=3, warm_seconds=1, ws_seconds=2, fanout_messages=300)
 FULL = Mode(
-    "full", rounds=3, wrk_seconds=5, warm_seconds=2, ws_seconds=4, fanout_rounds=2, bakes=5,
-    profile_seconds=6,
+    "full", rounds=3, wrk_seconds=5, warm_seconds=2, ws_seconds=4, bakes=5, profile_seconds=5
 )
 
 
@@ -198,10 +197,10 @@ def serve_script_for(project: Path, app: str, cwd: Path, name: str) -> Path:
     return script
 
 
-def project_env(venv: Path, name: str, **extra: str) -> dict[str, str]:
+def project_env(venv: Path, project: Path, name: str, **extra: str) -> dict[str, str]:
     """Production settings as a deployment on 127.0.0.1 over plain HTTP sets them (tests/server.py
     does the same), with bench/apps/project_settings.py adding the bench URLconf."""
-    env = base_env(venv)
+    env = base_env(venv, project)
     env.update(
         DJANGO_SETTINGS_MODULE="project_settings",
         SECRET_KEY=secrets.token_urlsafe(50),
@@ -215,11 +214,13 @@ def project_env(venv: Path, name: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def base_env(venv: Path) -> dict[str, str]:
+def base_env(venv: Path, project: Path) -> dict[str, str]:
+    """The bench apps and the project's directory on the path: bin/serve's command line may name
+    a project module (config.workers.UvicornWorker, python:config.hypercorn) for every candidate."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "VIRTUAL_ENV"))}
     env.update(
         PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
-        PYTHONPATH=str(APPS),
+        PYTHONPATH=f"{APPS}{os.pathsep}{project}",
         HOST="127.0.0.1",
         WEB_CONCURRENCY="1",
         HOME=str(WORK / "home"),  # anything a server writes under $HOME stays in bench/work
@@ -316,8 +317,8 @@ def median(values: list[float]) -> float:
 def http_server(server_name: str, project: Path, venv: Path, peer: Path, mode: Mode) -> dict:
     from loadgen import burst, wrk
 
-    env = base_env(venv)
-    env_c = project_env(venv, server_name)
+    env = base_env(venv, project)
+    env_c = project_env(venv, project, server_name)
     release(project, env_c)
     scripts = {
         "a": (serve_script_for(project, "bare_app:app", APPS, f"{server_name}-a"), APPS, env),
@@ -333,6 +334,12 @@ def http_server(server_name: str, project: Path, venv: Path, peer: Path, mode: M
             {**env, "DJANGO_SETTINGS_MODULE": "peer_settings_empty"},
         ),
     }
+    if server_name == "uvicorn":  # the prototype fix for what the profiles show (README)
+        scripts["e"] = (
+            serve_script_for(project, "pooled_asgi:application", project, f"{server_name}-e"),
+            project,
+            env_c,
+        )
     servers = {
         key: start(f"{server_name} {key}", ["sh", str(script), "prod"], cwd, cand_env, HELLO)
         for key, (script, cwd, cand_env) in scripts.items()
@@ -357,7 +364,7 @@ def http_server(server_name: str, project: Path, venv: Path, peer: Path, mode: M
                     f"threads, {b.failed} failed, {b.listen_overflows} listen overflows")  # fmt: skip
         if mode.profile_seconds and server_name == "uvicorn":
             result["profiles"] = {
-                key: profile(servers[key], mode) for key in ("b", "c", "d")
+                key: profile(servers[key], mode) for key in ("b", "c", "d", "e")
             }
     finally:
         for server in servers.values():
@@ -385,23 +392,50 @@ def profile(server: Server, mode: Mode) -> dict:
     return summarize_profile(raw)
 
 
-def summarize_profile(raw: Path, top: int = 14) -> dict:
-    """Inclusive share of samples per function (file:function), from py-spy's collapsed stacks."""
+# Where the event loop's samples go. A pattern matches a frame "function (file:line)"; a sample
+# counts for a category when any frame of its stack matches.
+PROFILE_CATEGORIES = {
+    "Thread.start: a new thread per request; the loop waits until it runs": "Thread.start (threading",
+    "ThreadSensitiveContext.__aexit__: starts a thread to join it": "ThreadSensitiveContext.__aexit__",
+    "sync_to_async hops (submit + wait)": "SyncToAsync.__call__",
+    "Django's MiddlewareMixin hooks": "MiddlewareMixin.__acall__",
+    "the project's middleware (core/middleware.py, core/async_django.py, servestatic)": (
+        "core/middleware.py", "core/async_django.py", "servestatic/middleware.py"
+    ),
+    "the view": "bench_views.py",
+    "logging (access log)": "logging/__init__.py",
+}
+
+
+def summarize_profile(raw: Path, top: int = 25) -> dict:
+    """The event-loop thread's samples only (its stacks run through asyncio's Runner.run): idle
+    pool threads waiting on their queue show up as busy to py-spy and would drown the picture."""
     inclusive: dict[str, int] = {}
-    total = 0
+    categories = dict.fromkeys(PROFILE_CATEGORIES, 0)
+    loop = total = 0
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         n = int(count)
         total += n
-        seen = set()
-        for frame in stack.split(";"):
-            name, _, where = frame.partition(" (")
-            key = f"{where.split(':')[0].rsplit('/', 2)[-2:][-1]}:{name.strip()}" if where else frame
-            if key not in seen:
-                seen.add(key)
-                inclusive[key] = inclusive.get(key, 0) + n
-    rows = sorted(inclusive.items(), key=lambda item: -item[1])
-    return {"samples": total, "path": str(raw.relative_to(REPO)), "top": rows[: top * 4]}
+        frames = stack.split(";")
+        if not any(frame.startswith("Runner.run (") for frame in frames):
+            continue
+        loop += n
+        for name, patterns in PROFILE_CATEGORIES.items():
+            patterns = (patterns,) if isinstance(patterns, str) else patterns
+            if any(p in frame for frame in frames for p in patterns):
+                categories[name] += n
+        for key in {frame.split(" (")[0] for frame in frames}:
+            inclusive[key] = inclusive.get(key, 0) + n
+    # Drop the loop's own ancestors (gunicorn's arbiter, asyncio.run: ~100% each).
+    rows = [(k, v) for k, v in sorted(inclusive.items(), key=lambda kv: -kv[1]) if v < 0.97 * loop]
+    return {
+        "samples": total,
+        "loop_samples": loop,
+        "path": str(raw.relative_to(REPO)),
+        "categories": categories,
+        "top": rows[:top],
+    }
 
 
 # --- 3: WebSockets ---------------------------------------------------------------------------
@@ -419,7 +453,8 @@ def ws_measurements(project: Path, venv: Path, redis_project: Path, redis_venv: 
             runs.append({**asdict(f), "expected": f.expected, "msgs_per_s": f.messages_per_second,
                          "deliveries_per_s": f.deliveries_per_second})  # fmt: skip
             log(f"fan-out over {len(bases)} server(s): {f.delivered}/{f.expected} delivered in "
-                f"{f.seconds:.2f} s, {f.messages_per_second:,.0f} msgs/s, {f.errors} errors")  # fmt: skip
+                f"{f.seconds:.2f} s, {f.messages_per_second:,.0f} msgs/s, {f.errors} errors; "
+                f"sent {f.sent}, broadcast {f.processed}, fewest per member {f.fewest}: {f.ended}")  # fmt: skip
         return runs
 
     # "memory-tmpfs": the same with the SQLite file in /dev/shm, a diagnostic: each message is an
@@ -430,7 +465,7 @@ def ws_measurements(project: Path, venv: Path, redis_project: Path, redis_venv: 
         for name, extra in variants.items():
             if extra and not shm.parent.is_dir():
                 continue
-            env = project_env(venv, "ws-memory", **extra)
+            env = project_env(venv, project, "ws-memory", **extra)
             release(project, env)
             server = start(f"ws {name}", ["bin/serve", "prod"], project, env, HELLO)
             try:
@@ -454,7 +489,7 @@ def ws_measurements(project: Path, venv: Path, redis_project: Path, redis_venv: 
     )  # fmt: skip
     try:
         env = project_env(
-            redis_venv, "ws-redis",
+            redis_venv, redis_project, "ws-redis",
             REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
             REDIS_KEY_PREFIX=f"bench{secrets.token_hex(4)}",
         )  # fmt: skip
@@ -499,6 +534,25 @@ def matrix_summary(explicit: str | None) -> tuple[str, str] | None:
         path = Path(candidate)
         if path.is_file() and path.stat().st_size:
             return str(path), path.read_text(errors="replace")
+    return readme_measured()
+
+
+def readme_measured() -> tuple[str, str] | None:
+    """The root README's "Measured" section (where the matrix figures are published), if any."""
+    readme = REPO / "README.md"
+    if not readme.is_file():
+        return None
+    lines = readme.read_text().splitlines()
+    for i, line in enumerate(lines):
+        level = len(line) - len(line.lstrip("#"))
+        if level and "measured" in line.lower() and "bench" not in line.lower():
+            body = []
+            for following in lines[i + 1 :]:
+                if following.startswith("#") and len(following) - len(following.lstrip("#")) <= level:
+                    break
+                body.append(following)
+            if any(body_line.strip() for body_line in body):
+                return f"README.md, section {line.strip('# ')!r}", "\n".join(body).strip()
     return None
 
 
@@ -522,12 +576,15 @@ def main() -> None:
     parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated asgi_server values")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-ws", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="py-spy profiles in quick mode too")
     parser.add_argument("--matrix-summary", help="file with the matrix run's summary table")
     parser.add_argument("--output", help="default: bench/RESULTS.md (full), bench/work/RESULTS.quick.md (quick)")
     args = parser.parse_args()
     ensure_tools_venv()
     sys.path.insert(0, str(BENCH))
     mode = QUICK if args.quick else FULL
+    if args.profile and not mode.profile_seconds:
+        mode.profile_seconds = 4
     servers = [s for s in args.servers.split(",") if s]
     unknown = set(servers) - set(SERVERS)
     if unknown:

@@ -59,6 +59,10 @@ class Fanout:
     delivered: int
     seconds: float
     errors: int
+    sent: int  # frames the sender's socket took
+    processed: int  # the sender's own copies back: messages the server stored and broadcast
+    fewest: int  # the least any one member received
+    ended: str  # "complete", "lost" (all processed, the rest never came) or "stalled"
 
     @property
     def expected(self) -> int:
@@ -74,7 +78,9 @@ class Fanout:
         return self.delivered / self.seconds if self.seconds else 0.0
 
 
-async def _fanout(bases: list[str], clients: int, messages: int, idle_timeout: float) -> Fanout:
+async def _fanout(
+    bases: list[str], clients: int, messages: int, idle_timeout: float, stall_timeout: float
+) -> Fanout:
     slug = f"fanout-{uuid.uuid4().hex[:8]}"
     marker = uuid.uuid4().hex[:8]
     # Spread the members over the servers (round robin); member 0, on the first server, sends.
@@ -85,7 +91,7 @@ async def _fanout(bases: list[str], clients: int, messages: int, idle_timeout: f
     await asyncio.sleep(0.5)  # let the join announcements drain
 
     seen = [set() for _ in members]
-    errors = 0
+    errors = sent = 0
     last_delivery = time.perf_counter()
     done = asyncio.Event()
     remaining = clients
@@ -104,25 +110,44 @@ async def _fanout(bases: list[str], clients: int, messages: int, idle_timeout: f
             elif frame["type"] == "error":
                 errors += 1
 
+    async def send() -> None:
+        nonlocal sent
+        for i in range(messages):
+            await members[0].send(json.dumps({"text": f"{marker} {i}"}))
+            sent += 1
+
     readers = [asyncio.create_task(read(i, ws)) for i, ws in enumerate(members)]
     start = time.perf_counter()
-    for i in range(messages):
-        await members[0].send(json.dumps({"text": f"{marker} {i}"}))
-    # Wait for every delivery, or until nothing has arrived for idle_timeout seconds.
+    sender = asyncio.create_task(send())
+    # Until every delivery arrived; or, once the server has broadcast every message (the sender
+    # got its own copies back), until nothing arrived for idle_timeout: the rest were dropped;
+    # or until nothing at all arrived for stall_timeout.
+    ended = "complete"
     while not done.is_set():
         try:
             await asyncio.wait_for(done.wait(), 0.25)
         except asyncio.TimeoutError:
-            if time.perf_counter() - last_delivery > idle_timeout:
+            idle = time.perf_counter() - last_delivery
+            if len(seen[0]) == messages and idle > idle_timeout:
+                ended = "lost"
+                break
+            if idle > stall_timeout:
+                ended = "stalled"
                 break
     end = last_delivery
-    for task in readers:
+    for task in [sender, *readers]:
         task.cancel()
     await asyncio.gather(*(ws.close() for ws in members), return_exceptions=True)
-    return Fanout(clients, messages, sum(map(len, seen)), end - start, errors)
+    counts = [len(s) for s in seen]
+    return Fanout(
+        clients, messages, sum(counts), end - start, errors, sent, counts[0], min(counts), ended
+    )
 
 
-def fanout(bases: list[str], clients: int, messages: int, idle_timeout: float = 5.0) -> Fanout:
+def fanout(
+    bases: list[str], clients: int, messages: int, idle_timeout: float = 5.0,
+    stall_timeout: float = 30.0,
+) -> Fanout:  # fmt: skip
     """`clients` members of one room (spread over `bases`), one of them posts `messages` messages
     as fast as its socket takes them; every member should receive every message."""
-    return asyncio.run(_fanout(bases, clients, messages, idle_timeout))
+    return asyncio.run(_fanout(bases, clients, messages, idle_timeout, stall_timeout))
