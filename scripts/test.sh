@@ -24,13 +24,15 @@ fi
 # Django 5.2 trees run on the oldest Python here (3.11), 6.1 trees need 3.12.
 python312=""
 for candidate in python3.12 "$(pyenv prefix 3.12 2>/dev/null | head -n1)/bin/python"; do
-  if command -v "$candidate" >/dev/null 2>&1; then python312="$(command -v "$candidate")"; break; fi
+  if command -v "$candidate" >/dev/null 2>&1; then python312="$candidate"; break; fi
 done
 if [[ -z "$python312" ]]; then
   echo "Install Python 3.12 (for example: pyenv install 3.12) so that Django 6.1 projects can run." >&2
   exit 1
 fi
-export MATRIX_PYTHONS="$(command -v python3):$python312"
+# Real paths, not pyenv shims (which pick a version by the current directory).
+real() { "$1" -c 'import sys; print(sys.executable)'; }
+export MATRIX_PYTHONS="$(real python3):$(real "$python312")"
 
 if [[ ! -x .venv/bin/python ]]; then
   python3 -m venv .venv
