@@ -26,7 +26,6 @@ OPTIONAL_PATHS = {
     f"{SLUG}/rooms/consumers.py": USE_CHANNELS,
     f"{SLUG}/rooms/routing.py": USE_CHANNELS,
     f"{SLUG}/rooms/static/rooms/live.js": USE_CHANNELS,
-    f"{SLUG}/core/checks.py": USE_CHANNELS,
     f"{SLUG}/core/going_away.py": USE_CHANNELS,
     # The WebSocket message limit for servers whose command line cannot set it (bin/serve).
     "config/workers.py": USE_CHANNELS and ASGI_SERVER == "uvicorn",

@@ -201,6 +201,8 @@ CHANNEL_LAYERS = {
 # Group messages stay inside this process: enough for one server process. With more processes
 # or machines, members on different ones never hear each other (a production check warns).
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Server processes bin/serve starts (its default is 1 with this layer): the check reads it.
+WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=1)
 {%- endif %}
 # Refuse WebSocket members who are not logged in (the socket closes with 4401).
 ROOMS_ALLOW_ANONYMOUS = env.bool("ROOMS_ALLOW_ANONYMOUS", default=True)

@@ -1,10 +1,59 @@
-"""System checks for what the settings alone cannot refuse."""
+"""System checks: Django's deployment checks for our middleware{% if cookiecutter.use_channels %}, and the channel layer{% endif %}."""
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
+from django.core.checks.registry import registry
+from django.test.utils import override_settings
+from django.utils.module_loading import import_string
+
+CheckFunction = Callable[..., list[checks.CheckMessage]]
+
+# Django's security checks find its middleware by dotted path in MIDDLEWARE
+# ("django.middleware.security.SecurityMiddleware" in settings.MIDDLEWARE). Ours subclass
+# Django's under our own path, so those checks would report the middleware missing and skip
+# everything that depends on it (HSTS, SSL redirect, nosniff, X-Frame-Options...).
+DJANGO_SECURITY_CHECKS = (
+    "django.core.checks.security.base",
+    "django.core.checks.security.csrf",
+    "django.core.checks.security.sessions",
+)
+
+
+def as_django_path(path: str) -> str:
+    """The dotted path of the Django middleware class that `path` extends, else `path`."""
+    for base in import_string(path).__mro__:
+        if base.__module__.startswith("django."):
+            return f"{base.__module__}.{base.__qualname__}"
+    return path
+
+
+def with_django_middleware_paths(check: CheckFunction) -> CheckFunction:
+    @functools.wraps(check)
+    def wrapper(app_configs: list[AppConfig] | None, **kwargs: Any) -> list[checks.CheckMessage]:
+        with override_settings(MIDDLEWARE=[as_django_path(path) for path in settings.MIDDLEWARE]):
+            return check(app_configs, **kwargs)
+
+    return wrapper
+
+
+def run_django_security_checks_on_our_middleware() -> None:
+    """Swap each of Django's security checks for one that sees our classes as Django's.
+
+    The checks keep their ids (security.W004...), messages and tags; only the MIDDLEWARE
+    they read names each class by the Django class it extends.
+    """
+    for kind in ("registered_checks", "deployment_checks"):
+        found: set[CheckFunction] = getattr(registry, kind)
+        for check in [check for check in found if check.__module__ in DJANGO_SECURITY_CHECKS]:
+            found.discard(check)
+            found.add(with_django_middleware_paths(check))
+{%- if cookiecutter.use_channels %}
+
 
 IN_MEMORY_LAYER = "channels.layers.InMemoryChannelLayer"
 
@@ -13,9 +62,12 @@ IN_MEMORY_LAYER = "channels.layers.InMemoryChannelLayer"
 def check_channel_layer(
     app_configs: list[AppConfig] | None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
-    """In production, an in-memory channel layer splits every room by server process."""
+    """In production, an in-memory channel layer splits every room by server process.
+
+    One process (bin/serve's default with this layer) is fine; WEB_CONCURRENCY above 1 is not.
+    """
     backend = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND")
-    if backend != IN_MEMORY_LAYER:
+    if backend != IN_MEMORY_LAYER or settings.WEB_CONCURRENCY <= 1:
         return []
     return [
         checks.Warning(
@@ -26,3 +78,4 @@ def check_channel_layer(
             id="core.W001",
         )
     ]
+{%- endif %}
