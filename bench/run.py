@@ -363,9 +363,9 @@ def http_server(server_name: str, project: Path, venv: Path, peer: Path, mode: M
                 log(f"{server_name} {key}: {mode.burst} x 100 ms in {b.wall:.2f} s, {b.threads} "
                     f"threads, {b.failed} failed, {b.listen_overflows} listen overflows")  # fmt: skip
         if mode.profile_seconds and server_name == "uvicorn":
-            result["profiles"] = {
-                key: profile(servers[key], mode) for key in ("b", "c", "d", "e")
-            }
+            profiles = {key: profile(servers[key], mode) for key in ("b", "c", "d", "e")}
+            if all(profiles.values()):
+                result["profiles"] = profiles
     finally:
         for server in servers.values():
             RUNNING.remove(server)
@@ -383,12 +383,16 @@ def profile(server: Server, mode: Mode) -> dict:
         stdout=subprocess.DEVNULL,
     )
     time.sleep(1)
-    run(
+    raw.unlink(missing_ok=True)
+    spy = run(
         TOOLS / "bin" / "py-spy", "record", "--pid", pid, "--duration", int(mode.profile_seconds),
         "--rate", 250, "--nonblocking", "--format", "raw", "--output", raw,
-        capture_output=True,
+        capture_output=True, text=True, check=False,
     )  # fmt: skip
     load.wait()
+    if spy.returncode or not raw.exists():
+        log(f"py-spy failed on {server.label} (needs ptrace): {spy.stderr.strip()[-200:]}")
+        return None
     return summarize_profile(raw)
 
 
