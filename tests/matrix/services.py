@@ -78,3 +78,15 @@ class Postgres:
 
     def stop(self) -> None:
         self._as_postgres("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+
+def create_database(server_url: str, name: str) -> None:
+    """An empty database for one run: Django's migration checks connect to it (and would wait
+    out the connection pool's timeout if it were missing)."""
+    psql = str(PG_BIN / "psql") if (PG_BIN / "psql").exists() else "psql"
+    result = subprocess.run(
+        [psql, f"{server_url}/postgres", "-qc", f'CREATE DATABASE "{name}"'],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if result.returncode != 0 and "already exists" not in result.stderr:
+        raise RuntimeError(f"cannot create database {name}: {result.stderr}")

@@ -20,6 +20,7 @@ from packaging.specifiers import SpecifierSet
 from matrix import session
 from matrix.bake import Baked, bake_command
 from matrix.options import TEMPLATE, label
+from matrix.services import create_database
 
 PERSISTENT_CACHE = TEMPLATE / ".cache" / "matrix" / "tier2"
 # Output kept from a failing command: enough for a traceback, short enough to read.
@@ -149,6 +150,8 @@ def verify(baked: Baked, slot: int) -> Outcome:
     if synced:
         return Outcome(False, [synced])
     env |= service_env(baked, slot)
+    if "DATABASE_URL" in env:
+        create_database(os.environ["MATRIX_DATABASE_URL"], env["DATABASE_URL"].rsplit("/", 1)[1])
     failures = [failure for step in steps(project) if (failure := run(step, project, env))]
     if not failures:
         for directory in cache_dirs():
