@@ -176,3 +176,13 @@ async def test_only_get_is_allowed(async_client: AsyncClient):
     response = await async_client.post("/health/")
 
     assert response.status_code == 405
+
+
+async def test_a_probe_by_ip_over_http_is_answered(async_client: AsyncClient, settings):
+    # As in production: one allowed host, HTTPS enforced; a container probe uses neither.
+    settings.ALLOWED_HOSTS = ["{{ cookiecutter.domain_name }}"]
+    settings.SECURE_SSL_REDIRECT = True
+    probe = {"host": "10.0.0.7:8000"}
+
+    assert (await async_client.get("/health/", headers=probe)).status_code == 200
+    assert (await async_client.get("/", headers=probe)).status_code == 400

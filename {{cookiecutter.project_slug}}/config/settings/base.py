@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "{{ cookiecutter.project_slug }}.core.middleware.RequestIDMiddleware",
     "{{ cookiecutter.project_slug }}.core.middleware.ServerTimingMiddleware",
+    "{{ cookiecutter.project_slug }}.core.middleware.HealthCheckMiddleware",
     "{{ cookiecutter.project_slug }}.core.async_django.SecurityMiddleware",
     # Answers /static/ itself; other requests pass through with a dict lookup (no thread hop
     # unless DEBUG, where it re-scans the disk on each request to pick up new files).

@@ -27,9 +27,8 @@ if not os.environ.get("DATABASE_URL"):
     )
 {%- endif %}
 
-# HTTPS only. Load balancers and container health checks probe /health/ over plain HTTP.
+# HTTPS only. /health/ is answered before the redirect: probes use plain HTTP.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 # Behind a TLS-terminating proxy, name the header it sets (e.g. X-Forwarded-Proto): requests
 # carrying it with "https" count as secure. Unset, the header is ignored, since a client that
 # reaches the server directly could send it too.

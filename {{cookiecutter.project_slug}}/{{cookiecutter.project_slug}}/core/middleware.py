@@ -1,4 +1,4 @@
-"""The project's own middleware: request id, Server-Timing, and the event-loop block warning.
+"""The project's own middleware: request id, Server-Timing, /health/, event-loop block warning.
 
 Every class is async-only (`sync_capable = False`): Django's ASGI handler then calls it
 directly, where a `MiddlewareMixin` class would cost up to two thread hops per request.
@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponseBase
 
+from . import views
 from .logging import request_id
 
 GetResponse = Callable[[HttpRequest], Awaitable[HttpResponseBase]]
@@ -71,6 +72,21 @@ class ServerTimingMiddleware(AsyncMiddleware):
         earlier = response.get("Server-Timing")
         response["Server-Timing"] = f"{earlier}, {metric}" if earlier else metric
         return response
+
+
+class HealthCheckMiddleware(AsyncMiddleware):
+    """Answer `/health/` ahead of the host check and the HTTPS redirect.
+
+    Load balancers and container HEALTHCHECKs probe a server by its IP address over plain
+    HTTP: a Host that ALLOWED_HOSTS rightly refuses, on a scheme SECURE_SSL_REDIRECT would
+    redirect. The report builds nothing from the Host header, so it is safe for any host;
+    every other path still goes through the whole stack.
+    """
+
+    async def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.path_info == "/health/":
+            return await views.health(request)
+        return await self.get_response(request)
 
 
 class TimedSteps:
