@@ -25,6 +25,7 @@ from django.test import AsyncClient
 
 from {{ cookiecutter.project_slug }}.rooms import consumers
 from {{ cookiecutter.project_slug }}.rooms.consumers import CLOSE_UNAVAILABLE
+from {{ cookiecutter.project_slug }}.rooms.models import Message
 
 from tests.communicators import TIMEOUT, close_code, communicator, member, receive_type
 {%- endif %}
@@ -160,4 +161,20 @@ async def test_websockets_close_with_4503_while_redis_is_down_and_recover(
             assert (await receive_type(bob, "message"))["text"] == "back"
     assert get_channel_layer() is layer, "the same layer recovered, nothing was restarted"
     assert [r.levelname for r in caplog.records if r.name == logger] == ["ERROR", "WARNING"]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_message_posted_while_redis_is_down_is_stored(switch, layer_through, caplog):
+    layer_through(switch)
+    await switch.stop()
+    logger = "{{ cookiecutter.project_slug }}.rooms.services"
+    with caplog.at_level(logging.WARNING, logger=logger):
+        response = await AsyncClient().post(
+            "/api/rooms/outage/messages/", {"text": "kept"}, content_type="application/json"
+        )
+
+    assert response.status_code == 201, response.content
+    assert await Message.objects.filter(room__slug="outage", text="kept").aexists()
+    records = [(r.levelname, r.exc_info) for r in caplog.records if r.name == logger]
+    assert records == [("WARNING", None)], "logged once, without a traceback"
 {%- endif %}

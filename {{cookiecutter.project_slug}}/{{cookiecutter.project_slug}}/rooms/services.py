@@ -1,13 +1,24 @@
 """Posting a message, shared by the HTTP API{% if cookiecutter.use_channels %} and the WebSocket consumer{% endif %}."""
 
+{% if cookiecutter.use_redis and cookiecutter.use_channels -%}
+import logging
+
+{% endif -%}
 {% if cookiecutter.use_channels -%}
 from channels.layers import get_channel_layer
 {% endif -%}
 from django.core.exceptions import ValidationError
+{%- if cookiecutter.use_redis and cookiecutter.use_channels %}
+from redis.exceptions import RedisError
+{%- endif %}
 
 from .models import MAX_MESSAGE_LENGTH, Message, Room, slug_validator
 
 SLUG_MAX_LENGTH = Room._meta.get_field("slug").max_length
+{%- if cookiecutter.use_redis and cookiecutter.use_channels %}
+
+logger = logging.getLogger(__name__)
+{%- endif %}
 
 
 def clean_text(text: object) -> str:
@@ -39,7 +50,15 @@ async def post_message(room_slug: str, author: str, text: object) -> Message:
     text = clean_text(text)
     room, _ = await Room.objects.aget_or_create(slug=room_slug)
     message = await Message.objects.acreate(room=room, author=author, text=text)
-{%- if cookiecutter.use_channels %}
+{%- if cookiecutter.use_redis and cookiecutter.use_channels %}
+    try:
+        await broadcast(message, room_slug)
+    except RedisError as error:
+        # Stored all the same: members get it with the history when their page reconnects.
+        logger.warning(
+            "Message %s stored but not broadcast, Redis is unreachable: %r", message.pk, error
+        )
+{%- elif cookiecutter.use_channels %}
     await broadcast(message, room_slug)
 {%- endif %}
     return message
