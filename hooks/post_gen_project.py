@@ -30,6 +30,7 @@ OPTIONAL_PATHS = {
     # The WebSocket message limit for servers whose command line cannot set it (bin/serve).
     "config/workers.py": USE_CHANNELS and ASGI_SERVER == "uvicorn",
     "config/hypercorn.py": USE_CHANNELS and ASGI_SERVER == "hypercorn",
+    "config/daphne_workers.py": ASGI_SERVER == "daphne",
     "tests/communicators.py": USE_CHANNELS,
     "tests/test_consumers.py": USE_CHANNELS,
     "tests/test_channel_layer.py": USE_CHANNELS,

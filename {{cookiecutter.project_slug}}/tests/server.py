@@ -105,6 +105,18 @@ class Server:
             time.sleep(0.05)
 
 
+def group_members(process_group: int) -> list[int]:
+    """The pids in a process group, read from /proc (Linux)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError):  # the process has just exited
+            # After the command name, which may hold spaces or ")": state, ppid, pgrp, ...
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == process_group:
+                members.append(int(stat.parent.name))
+    return members
+
+
 def group_exists(process_group: int) -> bool:
     try:
         os.killpg(process_group, 0)

@@ -2,6 +2,7 @@
 
 import asyncio
 import re
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
@@ -11,7 +12,7 @@ import pytest
 from config.asgi import application
 from {{ cookiecutter.project_slug }}.core import health
 
-from tests.server import Server, free_port, group_exists
+from tests.server import Server, free_port, group_exists, group_members
 
 Serve = Callable[..., AbstractContextManager[Server]]
 
@@ -62,9 +63,15 @@ def test_a_database_that_is_down_gives_503_without_leaking_it(serve: Serve):
     assert "db-password" not in response.text
 
 
-def test_the_server_leaves_no_process_behind(serve: Serve):
+def test_the_server_runs_its_workers_and_leaves_no_process_behind(serve: Serve):
+    # tests.server.production_env sets WEB_CONCURRENCY=2: the server's own process and two
+    # workers, each a process (some servers add a helper process of their own).
     with serve() as live:
         group = live.process.pid
+        deadline = time.monotonic() + 30
+        while len(members := group_members(group)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert len(members) >= 3, f"WEB_CONCURRENCY=2 gave {len(members)} process(es)"
 
     assert live.process.returncode is not None
     assert not group_exists(group)
