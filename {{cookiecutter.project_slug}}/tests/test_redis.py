@@ -111,17 +111,6 @@ async def test_health_names_redis_while_it_is_down_and_recovers(switch, settings
 {%- if cookiecutter.use_channels %}
 
 
-@pytest.mark.django_db(transaction=True)
-async def test_an_idle_member_still_receives_the_next_broadcast():
-    # Longer than redis-py's 5 s default socket timeout, the read channels_redis blocks in.
-    idle = 7
-    async with member() as idler:
-        assert await idler.receive_nothing(timeout=idle, interval=0.5)
-        async with member() as talker:
-            await talker.send_json_to({"text": "still there?"})
-            assert (await receive_type(idler, "message"))["text"] == "still there?"
-
-
 @pytest.fixture
 def layer_through(settings):
     """Points the channel layer at a proxy (keeping every other option of the real config)."""

@@ -3,15 +3,15 @@
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
 import websockets
 
-from tests.server import Server
+from tests.server import Server, running
 
 # Generous: the machine running the tests may be busy; a passing test never waits this long.
 TIMEOUT = 10
@@ -19,9 +19,15 @@ TIMEOUT = 10
 MAX_MESSAGE_BYTES = 4096
 
 
-@pytest.fixture
-def live(serve: Callable[..., AbstractContextManager[Server]]) -> Iterator[Server]:
+# The server's data is flushed after each test; the server itself is shared by the module.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="module")
+def live(live_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for the module (a start costs seconds): each test uses a room of its own."""
     env = {
+        **live_env,
         "WEBSOCKET_MAX_MESSAGE_BYTES": str(MAX_MESSAGE_BYTES),
 {%- if cookiecutter.use_redis %}
         "REDIS_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
@@ -30,7 +36,7 @@ def live(serve: Callable[..., AbstractContextManager[Server]]) -> Iterator[Serve
         "WEB_CONCURRENCY": "1",
 {%- endif %}
     }
-    with serve(**env) as server:
+    with running(env, tmp_path_factory.mktemp("websocket-server")) as server:
         yield server
 
 
