@@ -24,12 +24,18 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from {{ cookiecutter.project_slug }}.core import health  # noqa: E402
 {%- if cookiecutter.use_channels %}
 from {{ cookiecutter.project_slug }}.core.going_away import GoingAway  # noqa: E402
+{%- endif %}
+from {{ cookiecutter.project_slug }}.core.request_threads import ReusedRequestThreads  # noqa: E402
+{%- if cookiecutter.use_channels %}
 from {{ cookiecutter.project_slug }}.rooms.routing import websocket_urlpatterns  # noqa: E402
 {%- endif %}
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+# Each request's sync work on a reused thread, rather than a thread started per request.
+http_application = ReusedRequestThreads(django_application)
 {%- if cookiecutter.use_channels %}
 
 # Origin first: a page on a host outside ALLOWED_HOSTS cannot open a socket. GoingAway closes
@@ -60,7 +66,7 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
 
 application = ProtocolTypeRouter(
     {
-        "http": django_application,
+        "http": http_application,
         "websocket": websocket_application,
         "lifespan": lifespan,
     }
@@ -72,5 +78,5 @@ async def application(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         await lifespan(scope, receive, send)
     else:
-        await django_application(scope, receive, send)
+        await http_application(scope, receive, send)
 {%- endif %}
