@@ -11,6 +11,10 @@ import pytest
 
 from matrix import session
 from matrix.bake import Baked
+from matrix.options import TEMPLATE
+
+# The last run's table, for bench/run.py to quote next to its own figures.
+SUMMARY_FILE = TEMPLATE / ".cache" / "matrix" / "summary.txt"
 
 
 @dataclass
@@ -38,7 +42,6 @@ class Tally:
             return
         baked = session.manifest() if session.bake_seconds() is not None else []
         trees = _trees(baked)
-        terminal.section("matrix summary")
         rows = [
             ("combinations baked", f"{len(baked)}"),
             ("distinct trees", f"{len(trees)}"),
@@ -49,15 +52,16 @@ class Tally:
             ("session (wall)", f"{time.perf_counter() - self.started:.0f} s"),
         ]  # fmt: skip
         width = max(len(name) for name, _ in rows)
-        for name, value in rows:
-            terminal.write_line(f"{name:<{width}}  {value}")
-        terminal.write_line("")
-        terminal.write_line(
-            "trees (hash: fixed options; combinations sharing it, options that vary):"
-        )
+        lines = [f"{name:<{width}}  {value}" for name, value in rows]
+        lines += ["", "trees (hash: fixed options; combinations sharing it, options that vary):"]
         for tree, members in trees.items():
             fixed, varying = _split(members)
-            terminal.write_line(f"{tree[:12]}: {fixed}; {len(members)}, varying {varying or '-'}")
+            lines.append(f"{tree[:12]}: {fixed}; {len(members)}, varying {varying or '-'}")
+        terminal.section("matrix summary")
+        for line in lines:
+            terminal.write_line(line)
+        SUMMARY_FILE.parent.mkdir(parents=True, exist_ok=True)
+        SUMMARY_FILE.write_text("\n".join([time.strftime("%Y-%m-%d %H:%M"), *lines, ""]))
 
 
 def _trees(baked: list[Baked]) -> dict[str, list[Baked]]:
