@@ -9,7 +9,6 @@ import threading
 import time
 from dataclasses import dataclass
 
-
 # --- wrk ---------------------------------------------------------------------------------------
 
 
@@ -33,7 +32,16 @@ def _ms(text: str) -> float:
 
 def wrk(url: str, seconds: float, connections: int = 50, threads: int = 1) -> WrkResult:
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url],
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            url,
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -153,7 +161,7 @@ def listen_overflows() -> int:
     try:
         with open("/proc/net/netstat") as netstat:
             lines = [line.split() for line in netstat if line.startswith("TcpExt:")]
-        return int(dict(zip(lines[0], lines[1]))["ListenOverflows"])
+        return int(dict(zip(lines[0], lines[1], strict=True))["ListenOverflows"])
     except (OSError, IndexError, KeyError, ValueError):
         return 0
 
@@ -174,7 +182,10 @@ def burst(port: int, path: str, n: int, pids: list[int]) -> Burst:
     with ThreadSampler(pids) as sampler:
         wall, statuses = asyncio.run(_burst(port, path, n))
     return Burst(
-        wall, sampler.peak, sum(status != 200 for status in statuses), listen_overflows() - overflows
+        wall,
+        sampler.peak,
+        sum(status != 200 for status in statuses),
+        listen_overflows() - overflows,
     )
 
 
@@ -184,5 +195,5 @@ def http_get_status(port: int, path: str, timeout: float = 2.0) -> int:
 
     try:
         return asyncio.run(get())
-    except (OSError, asyncio.TimeoutError, ValueError, IndexError):
+    except (TimeoutError, OSError, ValueError, IndexError):
         return 0

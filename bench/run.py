@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -75,8 +75,8 @@ def log(message: str) -> None:
 
 
 def run(*args: object, **kwargs: object) -> subprocess.CompletedProcess:
-    kwargs.setdefault("check", True)
-    return subprocess.run([str(a) for a in args], **kwargs)  # type: ignore[call-overload]
+    check = kwargs.pop("check", True)
+    return subprocess.run([str(a) for a in args], check=check, **kwargs)  # type: ignore[call-overload]
 
 
 # --- tools venv: websockets for the WebSocket client, py-spy, cookiecutter -----------------------
@@ -113,10 +113,16 @@ def bake(output: Path, **options: str) -> Path:
     output.mkdir(parents=True)
     context = {**BAKE_OPTIONS, **options}
     run(
-        TOOLS / "bin" / "cookiecutter", "--no-input", "--config-file", cookiecutter_config(),
-        "-o", output, REPO, *(f"{key}={value}" for key, value in context.items()),
+        TOOLS / "bin" / "cookiecutter",
+        "--no-input",
+        "--config-file",
+        cookiecutter_config(),
+        "-o",
+        output,
+        REPO,
+        *(f"{key}={value}" for key, value in context.items()),
         stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     project = output / SLUG
     if not (project / "bin" / "serve").exists():
         sys.exit(f"bench: the bake in {output} has no bin/serve")
@@ -130,9 +136,15 @@ def time_bakes(count: int) -> list[float]:
         for i in range(count):
             start = time.perf_counter()
             run(
-                TOOLS / "bin" / "cookiecutter", "--no-input", "--config-file",
-                cookiecutter_config(), "-o", Path(tmp) / str(i), REPO, stdout=subprocess.DEVNULL,
-            )  # fmt: skip
+                TOOLS / "bin" / "cookiecutter",
+                "--no-input",
+                "--config-file",
+                cookiecutter_config(),
+                "-o",
+                Path(tmp) / str(i),
+                REPO,
+                stdout=subprocess.DEVNULL,
+            )
             times.append(time.perf_counter() - start)
     return times
 
@@ -143,7 +155,16 @@ def venv_for(name: str, project: Path) -> Path:
     venv = WORK / "venvs" / name
     if not (venv / "bin" / "python").exists():
         run("uv", "venv", "-q", "-p", sys.base_prefix + "/bin/python3", venv)
-    run("uv", "pip", "install", "-q", "-p", venv / "bin" / "python", "-r", project / "pyproject.toml")
+    run(
+        "uv",
+        "pip",
+        "install",
+        "-q",
+        "-p",
+        venv / "bin" / "python",
+        "-r",
+        project / "pyproject.toml",
+    )
     return venv
 
 
@@ -260,10 +281,8 @@ class Server:
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            pass
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
@@ -334,19 +353,13 @@ def http_server(server_name: str, project: Path, venv: Path, peer: Path, mode: M
             {**env, "DJANGO_SETTINGS_MODULE": "peer_settings_empty"},
         ),
     }
-    if server_name == "uvicorn":  # the prototype fix for what the profiles show (README)
-        scripts["e"] = (
-            serve_script_for(project, "pooled_asgi:application", project, f"{server_name}-e"),
-            project,
-            env_c,
-        )
     servers = {
         key: start(f"{server_name} {key}", ["sh", str(script), "prod"], cwd, cand_env, HELLO)
         for key, (script, cwd, cand_env) in scripts.items()
     }
     result: dict = {"wrk": {k: [] for k in servers}, "burst": {k: [] for k in servers}}
     try:
-        for key, server in servers.items():  # warm-up: imports, caches, first connections
+        for server in servers.values():  # warm-up: imports, caches, first connections
             wrk(server.url + HELLO, mode.warm_seconds, mode.connections)
             burst(server.port, SLEEP, mode.burst, server.pids)
         order = list(servers)
@@ -354,16 +367,20 @@ def http_server(server_name: str, project: Path, venv: Path, peer: Path, mode: M
             for key in rotate(order, r):
                 res = wrk(servers[key].url + HELLO, mode.wrk_seconds, mode.connections)
                 result["wrk"][key].append(asdict(res))
-                log(f"{server_name} {key}: {res.rps:,.0f} req/s p50 {res.p50_ms:.1f} ms "
-                    f"p99 {res.p99_ms:.1f} ms")  # fmt: skip
+                log(
+                    f"{server_name} {key}: {res.rps:,.0f} req/s p50 {res.p50_ms:.1f} ms "
+                    f"p99 {res.p99_ms:.1f} ms"
+                )
         for r in range(mode.rounds):
             for key in rotate(order, r):
                 b = burst(servers[key].port, SLEEP, mode.burst, servers[key].pids)
                 result["burst"][key].append(asdict(b))
-                log(f"{server_name} {key}: {mode.burst} x 100 ms in {b.wall:.2f} s, {b.threads} "
-                    f"threads, {b.failed} failed, {b.listen_overflows} listen overflows")  # fmt: skip
+                log(
+                    f"{server_name} {key}: {mode.burst} x 100 ms in {b.wall:.2f} s, {b.threads} "
+                    f"threads, {b.failed} failed, {b.listen_overflows} listen overflows"
+                )
         if mode.profile_seconds and server_name == "uvicorn":
-            profiles = {key: profile(servers[key], mode) for key in ("b", "c", "d", "e")}
+            profiles = {key: profile(servers[key], mode) for key in ("b", "c", "d")}
             if all(profiles.values()):
                 result["profiles"] = profiles
     finally:
@@ -379,16 +396,35 @@ def profile(server: Server, mode: Mode) -> dict:
     raw = WORK / "profiles" / f"{server.label.replace(' ', '-')}.txt"
     raw.parent.mkdir(parents=True, exist_ok=True)
     load = subprocess.Popen(
-        ["wrk", "-t1", f"-c{mode.connections}", f"-d{mode.profile_seconds + 2}s", server.url + HELLO],
+        [
+            "wrk",
+            "-t1",
+            f"-c{mode.connections}",
+            f"-d{mode.profile_seconds + 2}s",
+            server.url + HELLO,
+        ],
         stdout=subprocess.DEVNULL,
     )
     time.sleep(1)
     raw.unlink(missing_ok=True)
     spy = run(
-        TOOLS / "bin" / "py-spy", "record", "--pid", pid, "--duration", int(mode.profile_seconds),
-        "--rate", 250, "--nonblocking", "--format", "raw", "--output", raw,
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        TOOLS / "bin" / "py-spy",
+        "record",
+        "--pid",
+        pid,
+        "--duration",
+        int(mode.profile_seconds),
+        "--rate",
+        250,
+        "--nonblocking",
+        "--format",
+        "raw",
+        "--output",
+        raw,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     load.wait()
     if spy.returncode or not raw.exists():
         log(f"py-spy failed on {server.label} (needs ptrace): {spy.stderr.strip()[-200:]}")
@@ -399,12 +435,16 @@ def profile(server: Server, mode: Mode) -> dict:
 # Where the event loop's samples go. A pattern matches a frame "function (file:line)"; a sample
 # counts for a category when any frame of its stack matches.
 PROFILE_CATEGORIES = {
-    "Thread.start: a new thread per request; the loop waits until it runs": "Thread.start (threading",
-    "ThreadSensitiveContext.__aexit__: starts a thread to join it": "ThreadSensitiveContext.__aexit__",
+    "Thread.start: a new thread; the loop waits until it runs": "Thread.start (threading",
+    "ThreadSensitiveContext.__aexit__: joins the request's thread": (
+        "ThreadSensitiveContext.__aexit__"
+    ),
     "sync_to_async hops (submit + wait)": "SyncToAsync.__call__",
     "Django's MiddlewareMixin hooks": "MiddlewareMixin.__acall__",
     "the project's middleware (core/middleware.py, core/async_django.py, servestatic)": (
-        "core/middleware.py", "core/async_django.py", "servestatic/middleware.py"
+        "core/middleware.py",
+        "core/async_django.py",
+        "servestatic/middleware.py",
     ),
     "the view": "bench_views.py",
     "logging (access log)": "logging/__init__.py",
@@ -445,7 +485,9 @@ def summarize_profile(raw: Path, top: int = 25) -> dict:
 # --- 3: WebSockets ---------------------------------------------------------------------------
 
 
-def ws_measurements(project: Path, venv: Path, redis_project: Path, redis_venv: Path, mode: Mode) -> dict:
+def ws_measurements(
+    project: Path, venv: Path, redis_project: Path, redis_venv: Path, mode: Mode
+) -> dict:
     from wsbench import fanout, roundtrips
 
     results: dict = {}
@@ -454,11 +496,19 @@ def ws_measurements(project: Path, venv: Path, redis_project: Path, redis_venv: 
         runs = []
         for _ in range(mode.fanout_rounds):
             f = fanout(bases, mode.fanout_clients, mode.fanout_messages)
-            runs.append({**asdict(f), "expected": f.expected, "msgs_per_s": f.messages_per_second,
-                         "deliveries_per_s": f.deliveries_per_second})  # fmt: skip
-            log(f"fan-out over {len(bases)} server(s): {f.delivered}/{f.expected} delivered in "
+            runs.append(
+                {
+                    **asdict(f),
+                    "expected": f.expected,
+                    "msgs_per_s": f.messages_per_second,
+                    "deliveries_per_s": f.deliveries_per_second,
+                }
+            )
+            log(
+                f"fan-out over {len(bases)} server(s): {f.delivered}/{f.expected} delivered in "
                 f"{f.seconds:.2f} s, {f.messages_per_second:,.0f} msgs/s, {f.errors} errors; "
-                f"sent {f.sent}, broadcast {f.processed}, fewest per member {f.fewest}: {f.ended}")  # fmt: skip
+                f"sent {f.sent}, broadcast {f.processed}, fewest per member {f.fewest}: {f.ended}"
+            )
         return runs
 
     # "memory-tmpfs": the same with the SQLite file in /dev/shm, a diagnostic: each message is an
@@ -474,7 +524,10 @@ def ws_measurements(project: Path, venv: Path, redis_project: Path, redis_venv: 
             server = start(f"ws {name}", ["bin/serve", "prod"], project, env, HELLO)
             try:
                 base = f"ws://127.0.0.1:{server.port}"
-                results[name] = {"roundtrips": roundtrips(base, mode.ws_seconds), "fanout": fanouts([base])}
+                results[name] = {
+                    "roundtrips": roundtrips(base, mode.ws_seconds),
+                    "fanout": fanouts([base]),
+                }
                 log(f"ws {name} round trips/s: {results[name]['roundtrips']}")
             finally:
                 RUNNING.remove(server)
@@ -486,22 +539,39 @@ def ws_measurements(project: Path, venv: Path, redis_project: Path, redis_venv: 
     redis_dir = WORK / "redis"
     redis_dir.mkdir(parents=True, exist_ok=True)
     redis = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(redis_dir)],
-        stdout=(WORK / "logs" / "redis.log").open("wb"), stderr=subprocess.STDOUT,
+        [
+            "redis-server",
+            "--port",
+            str(redis_port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(redis_dir),
+        ],
+        stdout=(WORK / "logs" / "redis.log").open("wb"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,
-    )  # fmt: skip
+    )
     try:
         env = project_env(
-            redis_venv, redis_project, "ws-redis",
+            redis_venv,
+            redis_project,
+            "ws-redis",
             REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
             REDIS_KEY_PREFIX=f"bench{secrets.token_hex(4)}",
-        )  # fmt: skip
+        )
         time.sleep(0.5)
         release(redis_project, env)
         one = start("ws redis A", ["bin/serve", "prod"], redis_project, env, HELLO)
         base_a = f"ws://127.0.0.1:{one.port}"
-        results["redis"] = {"roundtrips": roundtrips(base_a, mode.ws_seconds), "fanout": fanouts([base_a])}
+        results["redis"] = {
+            "roundtrips": roundtrips(base_a, mode.ws_seconds),
+            "fanout": fanouts([base_a]),
+        }
         log(f"ws redis round trips/s: {results['redis']['roundtrips']}")
         two = start("ws redis B", ["bin/serve", "prod"], redis_project, env, HELLO)
         base_b = f"ws://127.0.0.1:{two.port}"
@@ -516,55 +586,17 @@ def ws_measurements(project: Path, venv: Path, redis_project: Path, redis_venv: 
 # --- 4: the template itself ------------------------------------------------------------------
 
 
-MATRIX_SUMMARY_GUESSES = [
-    ".cache/matrix-summary.txt",
-    ".cache/matrix-summary.md",
-    ".cache/matrix-summary.json",
-    ".cache/matrix/summary.txt",
-    ".cache/matrix/summary.md",
-    ".cache/matrix/summary.json",
-    "tests/matrix/summary.txt",
-    "matrix-summary.txt",
-]
+MATRIX_SUMMARY = REPO / ".cache" / "matrix" / "summary.txt"  # written by the template's suite
 
 
-def matrix_summary(explicit: str | None) -> tuple[str, str] | None:
-    """(path, text) of the matrix run's summary table, if one was written somewhere we know."""
-    candidates = [explicit] if explicit else []
-    if os.environ.get("MATRIX_SUMMARY"):
-        candidates.append(os.environ["MATRIX_SUMMARY"])
-    candidates += [str(REPO / guess) for guess in MATRIX_SUMMARY_GUESSES]
-    for candidate in candidates:
-        path = Path(candidate)
-        if path.is_file() and path.stat().st_size:
-            return str(path), path.read_text(errors="replace")
-    return readme_measured()
-
-
-def readme_measured() -> tuple[str, str] | None:
-    """The root README's "Measured" section (where the matrix figures are published), if any."""
-    readme = REPO / "README.md"
-    if not readme.is_file():
-        return None
-    lines = readme.read_text().splitlines()
-    for i, line in enumerate(lines):
-        level = len(line) - len(line.lstrip("#"))
-        if level and "measured" in line.lower() and "bench" not in line.lower():
-            body = []
-            for following in lines[i + 1 :]:
-                if following.startswith("#") and len(following) - len(following.lstrip("#")) <= level:
-                    break
-                body.append(following)
-            if any(body_line.strip() for body_line in body):
-                return f"README.md, section {line.strip('# ')!r}", "\n".join(body).strip()
+def matrix_summary() -> tuple[str, str] | None:
+    """(path, text) of the last matrix run's summary table on this checkout, if there is one."""
+    if MATRIX_SUMMARY.is_file() and MATRIX_SUMMARY.stat().st_size:
+        return str(MATRIX_SUMMARY.relative_to(REPO)), MATRIX_SUMMARY.read_text(errors="replace")
     return None
 
 
 # --- RESULTS.md ---------------------------------------------------------------------------------
-
-
-def fmt_ratio(value: float) -> str:
-    return f"{value:.2f}×"
 
 
 def write_results(path: Path, data: dict) -> None:
@@ -575,14 +607,21 @@ def write_results(path: Path, data: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="shorter runs, fewer rounds (~2-3 min)")
-    parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated asgi_server values")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="shorter runs, fewer rounds (~2-3 min)"
+    )
+    parser.add_argument(
+        "--servers", default=",".join(SERVERS), help="comma-separated asgi_server values"
+    )
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-ws", action="store_true")
     parser.add_argument("--profile", action="store_true", help="py-spy profiles in quick mode too")
-    parser.add_argument("--matrix-summary", help="file with the matrix run's summary table")
-    parser.add_argument("--output", help="default: bench/RESULTS.md (full), bench/work/RESULTS.quick.md (quick)")
+    parser.add_argument(
+        "--output", help="default: bench/RESULTS.md (full), bench/work/RESULTS.quick.md (quick)"
+    )
     args = parser.parse_args()
     ensure_tools_venv()
     sys.path.insert(0, str(BENCH))
@@ -593,20 +632,24 @@ def main() -> None:
     unknown = set(servers) - set(SERVERS)
     if unknown:
         parser.error(f"unknown servers: {', '.join(sorted(unknown))}")
-    output = Path(args.output) if args.output else (
-        BENCH / "RESULTS.md" if mode is FULL else WORK / "RESULTS.quick.md"
+    output = (
+        Path(args.output)
+        if args.output
+        else (BENCH / "RESULTS.md" if mode is FULL else WORK / "RESULTS.quick.md")
     )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
     data: dict = {
         "mode": mode.name,
         "mode_params": asdict(mode),
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cores": os.cpu_count(),
         "cpu": cpu_model(),
         "python": platform.python_version(),
         "commit": git_commit(),
-        "wrk": run("wrk", "--version", capture_output=True, text=True, check=False).stdout.split(" [")[0].strip(),
+        "wrk": run("wrk", "--version", capture_output=True, text=True, check=False)
+        .stdout.split(" [")[0]
+        .strip(),
         "redis": run("redis-server", "--version", capture_output=True, text=True).stdout.strip(),
         "versions": {},
         "http": {},
@@ -623,17 +666,25 @@ def main() -> None:
                 log(f"HTTP: {s}")
                 data["http"][s] = http_server(s, bakes[s], venvs[s], peer, mode)
         if not args.skip_ws:
-            redis_project = bake(WORK / "bakes" / "uvicorn-redis", asgi_server="uvicorn", use_redis="true")
+            redis_project = bake(
+                WORK / "bakes" / "uvicorn-redis", asgi_server="uvicorn", use_redis="true"
+            )
             redis_venv = venv_for("uvicorn-redis", redis_project)
             data["versions"]["uvicorn-redis"] = versions(redis_venv)
-            project = bakes["uvicorn"] if "uvicorn" in bakes else bake(WORK / "bakes" / "uvicorn", asgi_server="uvicorn")
+            project = (
+                bakes["uvicorn"]
+                if "uvicorn" in bakes
+                else bake(WORK / "bakes" / "uvicorn", asgi_server="uvicorn")
+            )
             venv = venvs["uvicorn"] if "uvicorn" in venvs else venv_for("uvicorn", project)
             log("WebSockets (uvicorn bake)")
             data["ws"] = ws_measurements(project, venv, redis_project, redis_venv, mode)
         log("timing bakes")
         data["bake_seconds"] = time_bakes(mode.bakes)
-        data["cookiecutter"] = run(TOOLS / "bin" / "cookiecutter", "--version", capture_output=True, text=True).stdout.split(" from ")[0]
-        data["matrix"] = matrix_summary(args.matrix_summary)
+        data["cookiecutter"] = run(
+            TOOLS / "bin" / "cookiecutter", "--version", capture_output=True, text=True
+        ).stdout.split(" from ")[0]
+        data["matrix"] = matrix_summary()
     finally:
         stop_all()
     data["elapsed"] = time.perf_counter() - started
@@ -651,9 +702,23 @@ def cpu_model() -> str:
 
 
 def git_commit() -> str:
-    out = run("git", "-C", REPO, "log", "-1", "--format=%h", capture_output=True, text=True, check=False)
-    dirty = run("git", "-C", REPO, "status", "--porcelain", "--", "{{cookiecutter.project_slug}}", "hooks",
-                "cookiecutter.json", capture_output=True, text=True, check=False).stdout.strip()  # fmt: skip
+    out = run(
+        "git", "-C", REPO, "log", "-1", "--format=%h", capture_output=True, text=True, check=False
+    )
+    dirty = run(
+        "git",
+        "-C",
+        REPO,
+        "status",
+        "--porcelain",
+        "--",
+        "{{cookiecutter.project_slug}}",
+        "hooks",
+        "cookiecutter.json",
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     return f"commit {out.stdout.strip()}" + (" plus uncommitted template changes" if dirty else "")
 
 

@@ -85,7 +85,8 @@ async def _fanout(
     marker = uuid.uuid4().hex[:8]
     # Spread the members over the servers (round robin); member 0, on the first server, sends.
     members = []
-    for start in range(0, clients, 10):  # joins in small batches: a burst of handshakes is not the test
+    # Joins in small batches: a burst of handshakes is not the test.
+    for start in range(0, clients, 10):
         batch = [bases[i % len(bases)] for i in range(start, min(start + 10, clients))]
         members += await asyncio.gather(*(open_member(base, slug) for base in batch))
     await asyncio.sleep(0.5)  # let the join announcements drain
@@ -126,7 +127,7 @@ async def _fanout(
     while not done.is_set():
         try:
             await asyncio.wait_for(done.wait(), 0.25)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             idle = time.perf_counter() - last_delivery
             if len(seen[0]) == messages and idle > idle_timeout:
                 ended = "lost"
@@ -145,9 +146,12 @@ async def _fanout(
 
 
 def fanout(
-    bases: list[str], clients: int, messages: int, idle_timeout: float = 5.0,
+    bases: list[str],
+    clients: int,
+    messages: int,
+    idle_timeout: float = 5.0,
     stall_timeout: float = 30.0,
-) -> Fanout:  # fmt: skip
+) -> Fanout:
     """`clients` members of one room (spread over `bases`), one of them posts `messages` messages
     as fast as its socket takes them; every member should receive every message."""
     return asyncio.run(_fanout(bases, clients, messages, idle_timeout, stall_timeout))

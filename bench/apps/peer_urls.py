@@ -1,6 +1,5 @@
-from django.urls import path
-
 import bench_views
+from django.urls import path
 
 urlpatterns = [
     path("bench/hello/", bench_views.hello),
