@@ -23,8 +23,12 @@ fi
 
 # Django 5.2 trees run on the oldest Python here (3.11), 6.1 trees need 3.12.
 python312=""
-for candidate in python3.12 "$(pyenv prefix 3.12 2>/dev/null | head -n1)/bin/python"; do
-  if command -v "$candidate" >/dev/null 2>&1; then python312="$candidate"; break; fi
+# Run, not just found: a pyenv shim exists for every installed version but runs only when selected.
+for candidate in "$(pyenv prefix 3.12 2>/dev/null | head -n1)/bin/python" python3.12; do
+  if "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
+    python312="$candidate"
+    break
+  fi
 done
 if [[ -z "$python312" ]]; then
   echo "Install Python 3.12 (for example: pyenv install 3.12) so that Django 6.1 projects can run." >&2
