@@ -10,6 +10,7 @@ SIGTERM or SIGINT, else non-zero: a Daphne that exits unasked means the service 
 Arguments go to every Daphne. HOST must be an IPv4 address (Daphne adopts the socket as IPv4).
 """
 
+import logging
 import os
 import signal
 import socket
@@ -17,9 +18,25 @@ import subprocess
 import sys
 from types import FrameType
 
+from daphne.cli import CommandLineInterface
+
 # Connections the kernel queues before a Daphne accepts them. Twisted's default, 50, refuses
 # connections in a burst that the processes would have served a moment later.
 BACKLOG = 1024
+
+
+def run_one(arguments: list[str]) -> None:
+    """One Daphne in this process, which then exits without interpreter finalization.
+
+    CPython 3.11 before 3.11.8 can crash (SIGSEGV) while finalizing the application coroutines
+    Daphne cancels on SIGTERM (python/cpython#113566): seen here on about half of the shutdowns
+    with 3.11.2 and 3.11.7. Once Daphne's reactor has stopped, nothing is left to clean up.
+    """
+    CommandLineInterface().run(arguments)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def main() -> int:
@@ -27,7 +44,8 @@ def main() -> int:
     workers = max(1, int(os.environ.get("WEB_CONCURRENCY", "1")))
     with socket.create_server(address, backlog=BACKLOG) as listener:
         fd = listener.fileno()
-        command = ["daphne", "--fd", str(fd), *sys.argv[1:]]
+        command = [sys.executable, "-m", "config.daphne_workers", "--one", "--fd", str(fd)]
+        command += sys.argv[1:]
         started = [subprocess.Popen(command, pass_fds=[fd]) for _ in range(workers)]
     children = {child.pid: child for child in started}
 
@@ -56,4 +74,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--one"]:
+        run_one(sys.argv[2:])
     sys.exit(main())
