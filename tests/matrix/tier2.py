@@ -10,6 +10,7 @@ import json
 import os
 import secrets
 import shlex
+import shutil
 import subprocess
 import tomllib
 from dataclasses import dataclass, field
@@ -136,8 +137,17 @@ def cache_dirs() -> list[Path]:
     return dirs
 
 
+def working_copy(baked: Baked) -> Path:
+    """A copy of the baked tree to install into: tier 1 may be reading the original meanwhile."""
+    source = Path(baked.path)
+    copy = session.directory() / "tier2-trees" / baked.tree[:16] / source.name
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(source, copy, symlinks=True)
+    return copy
+
+
 def verify(baked: Baked, slot: int) -> Outcome:
-    project = Path(baked.path)
+    project = working_copy(baked)
     env = base_env(project)
     python = python_for(project)
     locked = run(Step("uv lock", ["uv", "lock", "--python", python]), project, env)
