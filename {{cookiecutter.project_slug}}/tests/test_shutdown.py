@@ -163,4 +163,27 @@ async def test_going_away_closes_accepted_sockets_and_silences_their_consumers()
         {"type": "websocket.close", "code": GOING_AWAY},
     ]
     assert not middleware.sockets
+
+
+@pytest.mark.parametrize("offered", [True, False])
+async def test_a_refused_handshake_is_a_403_at_once_where_the_server_offers_it(offered: bool):
+    sent: list[dict] = []
+
+    async def denier(scope, receive, send):  # what AllowedHostsOriginValidator does
+        await send({"type": "websocket.close"})
+        await send({"type": "websocket.close"})  # a consumer closing again is silenced
+
+    async def server_send(message):
+        sent.append(message)
+
+    extensions = {"websocket.http.response": {}} if offered else {}
+    await GoingAway(denier)({"type": "websocket", "extensions": extensions}, None, server_send)
+
+    if offered:
+        assert [(m["type"], m.get("status")) for m in sent] == [
+            ("websocket.http.response.start", 403),
+            ("websocket.http.response.body", None),
+        ]
+    else:
+        assert sent == [{"type": "websocket.close"}] * 2
 {%- endif %}

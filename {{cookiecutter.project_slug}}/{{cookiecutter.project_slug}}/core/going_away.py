@@ -23,17 +23,33 @@ GOING_AWAY = 1001
 class Socket:
     """One connection's `send`, which goes quiet once we have closed the socket ourselves."""
 
-    def __init__(self, send: Send) -> None:
+    def __init__(self, send: Send, scope: dict[str, Any]) -> None:
         self._send = send
         self.accepted = False
         self.gone = False
+        self.can_deny = "websocket.http.response" in (scope.get("extensions") or {})
 
     async def send(self, message: Message) -> None:
         if self.gone:
             return  # The consumer has not heard yet; the server would reject a send after close.
         if message["type"] == "websocket.accept":
             self.accepted = True
+        elif message["type"] == "websocket.close" and not self.accepted and self.can_deny:
+            await self.deny()
+            return
         await self._send(message)
+
+    async def deny(self) -> None:
+        """Refuse the handshake (the Origin check does) with a 403 sent right away.
+
+        Sent as a close, Granian holds the 403 back until the consumer has returned, and a
+        consumer on the Redis layer returns only when its blocking read of Redis ends: seconds.
+        The ASGI denial response, where the server offers it, goes out at once.
+        """
+        self.gone = True
+        start = {"type": "websocket.http.response.start", "status": 403}
+        await self._send({**start, "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+        await self._send({"type": "websocket.http.response.body", "body": b"Forbidden"})
 
     async def go_away(self) -> None:
         if self.accepted and not self.gone:
@@ -42,7 +58,10 @@ class Socket:
 
 
 class GoingAway:
-    """ASGI middleware for the WebSocket route: knows every open socket, closes them on SIGTERM."""
+    """ASGI middleware for the WebSocket route: knows every open socket, closes them on SIGTERM.
+
+    It also answers refused handshakes at once (see `Socket.deny`).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -50,7 +69,7 @@ class GoingAway:
         self._closing: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
-        socket = Socket(send)
+        socket = Socket(send, scope)
         self.sockets.add(socket)
         try:
             await self.app(scope, receive, socket.send)
