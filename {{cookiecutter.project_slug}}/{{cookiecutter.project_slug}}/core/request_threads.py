@@ -20,9 +20,10 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# Idle threads kept for the next requests. A burst above this many requests in flight gets
-# threads of its own, ended when it is over, as with Django's default.
-KEEP_IDLE = 32
+# Idle threads kept for the next requests: as many as requests in flight at the busiest, up to
+# this. Above it a request starts a thread of its own, as with Django's default; each idle
+# thread costs its stack's memory only as far as it was touched (tens of KiB).
+KEEP_IDLE = 128
 
 
 class ReusedRequestThreads:
