@@ -50,7 +50,8 @@ def production_env(tmp_path: Path, database_url: str, **extra: str) -> dict[str,
         DATABASE_URL=database_url,
         STATIC_ROOT=str(tmp_path / "staticfiles"),
         HOST="127.0.0.1",
-        WEB_CONCURRENCY="2",
+        # One worker: each costs a Django start-up. Tests about workers ask for more.
+        WEB_CONCURRENCY="1",
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)

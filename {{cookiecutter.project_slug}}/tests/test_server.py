@@ -64,9 +64,9 @@ def test_a_database_that_is_down_gives_503_without_leaking_it(serve: Serve):
 
 
 def test_the_server_runs_its_workers_and_leaves_no_process_behind(serve: Serve):
-    # tests.server.production_env sets WEB_CONCURRENCY=2: the server's own process and two
-    # workers, each a process (some servers add a helper process of their own).
-    with serve() as live:
+    # The server's own process and two workers, each a process (some servers add a helper
+    # process of their own).
+    with serve(WEB_CONCURRENCY="2") as live:
         group = live.process.pid
         deadline = time.monotonic() + 30
         while len(members := group_members(group)) < 3 and time.monotonic() < deadline:

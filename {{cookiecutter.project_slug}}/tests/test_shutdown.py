@@ -61,7 +61,8 @@ WEBSOCKET_CLOSE = 1006
 
 @pytest.fixture
 def live(serve: Serve):
-    with serve(DJANGO_SETTINGS_MODULE="tests.shutdown_settings") as server:
+    # Two workers, as on a production machine: how some servers stop depends on it (README).
+    with serve(DJANGO_SETTINGS_MODULE="tests.shutdown_settings", WEB_CONCURRENCY="2") as server:
 {%- if cookiecutter.asgi_server == "granian" %}
         wait_for_every_worker(server)
 {%- endif %}
