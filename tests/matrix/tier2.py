@@ -12,6 +12,7 @@ import secrets
 import shlex
 import shutil
 import subprocess
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,8 +141,11 @@ def cache_dirs() -> list[Path]:
 def working_copy(baked: Baked) -> Path:
     """A copy of the baked tree to install into: tier 1 may be reading the original meanwhile."""
     source = Path(baked.path)
-    copy = session.directory() / "tier2-trees" / baked.tree[:16] / source.name
-    shutil.rmtree(copy, ignore_errors=True)
+    # A directory of its own per call: the same tree may be verified twice at once (the
+    # defaults suite and the matrix).
+    parent = session.directory() / "tier2-trees"
+    parent.mkdir(exist_ok=True)
+    copy = Path(tempfile.mkdtemp(prefix=f"{baked.tree[:12]}-", dir=parent)) / source.name
     shutil.copytree(source, copy, symlinks=True)
     return copy
 
