@@ -16,4 +16,5 @@ SERVESTATIC_USE_FINDERS = True
 
 # Tests that check upstreams set their own.
 HEALTH_CHECK_UPSTREAMS: list[str] = []
-HEALTH_CHECK_TIMEOUT = 2.0
+# Generous: on a busy machine a healthy local upstream can take over a second to answer.
+HEALTH_CHECK_TIMEOUT = 5.0
