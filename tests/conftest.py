@@ -41,6 +41,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(os.environ.pop(session.SESSION_DIR), ignore_errors=True)
 
 
+# The longest tests go first, so that at the end the short ones fill the workers' gaps rather
+# than every worker but one waiting on a last tree.
+LONGEST = ("test_matrix_tier2.py", "test_production_files.py", "test_defaults_suite.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in LONGEST)  # stable: same order on every worker
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     summary.TALLY.add(report)
 
