@@ -32,11 +32,35 @@ def run_one(arguments: list[str]) -> None:
     Daphne cancels on SIGTERM (python/cpython#113566): seen here on about half of the shutdowns
     with 3.11.2 and 3.11.7. Once Daphne's reactor has stopped, nothing is left to clean up.
     """
+{%- if cookiecutter.use_channels %}
+    close_frames_on_failure()
+{%- endif %}
     CommandLineInterface().run(arguments)
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+{%- if cookiecutter.use_channels %}
+
+
+def close_frames_on_failure() -> None:
+    """Close a failed WebSocket with a close frame (1009 for a message over the limit).
+
+    Autobahn, Daphne's WebSocket library, drops the TCP connection instead by default
+    (`failByDrop`), so a browser sees 1006; Daphne has no option for it, hence this wrapper of
+    the factory's options, which Daphne sets once at start-up.
+    """
+    from daphne.ws_protocol import WebSocketFactory
+
+    set_options = WebSocketFactory.setProtocolOptions
+
+    def with_close_frames(self: WebSocketFactory, **options: object) -> None:
+        set_options(self, failByDrop=False, **options)
+
+    WebSocketFactory.setProtocolOptions = with_close_frames  # type: ignore[method-assign]
+{%- endif %}
 
 
 def main() -> int:

@@ -93,12 +93,5 @@ async def test_oversized_text_is_an_error_and_an_oversized_frame_closes_the_sock
         await ws.send("x" * (MAX_MESSAGE_BYTES + 1))
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await asyncio.wait_for(ws.recv(), TIMEOUT)
-{%- if cookiecutter.asgi_server == "daphne" %}
-    # Daphne's WebSocket library (autobahn) fails an oversized message by dropping the TCP
-    # connection, and Daphne has no option to send the 1009 close frame instead: the client
-    # sees an abnormal closure (1006), and the message never reaches the application.
-    assert closed.value.rcvd is None
-{%- else %}
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1009
-{%- endif %}

@@ -34,9 +34,9 @@ CLOSE_NOT_FOUND = 4404
 {%- if cookiecutter.use_redis %}
 CLOSE_UNAVAILABLE = 4503
 {%- endif %}
-# RFC 6455 "message too big". Uvicorn and Hypercorn enforce the limit themselves, and Daphne
-# too (by dropping the connection): bin/serve passes them WEBSOCKET_MAX_MESSAGE_BYTES. Granian
-# has no such setting, so the consumer does it.
+# RFC 6455 "message too big". Uvicorn, Hypercorn and Daphne enforce the limit themselves
+# (bin/serve passes them WEBSOCKET_MAX_MESSAGE_BYTES). Granian has no such setting, so the
+# consumer does it.
 CLOSE_TOO_BIG = 1009
 
 {%- if cookiecutter.use_redis %}
