@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 from matrix import session
 from matrix.bake import Baked, bake_command
@@ -49,7 +50,13 @@ def cache_enabled() -> bool:
     return os.environ.get("MATRIX_CACHE", "1") != "0" and os.environ.get("CI") != "true"
 
 
-def python_for(project: Path) -> str:
+@dataclass(frozen=True)
+class Python:
+    path: str
+    version: Version
+
+
+def python_for(project: Path) -> Python:
     """The oldest interpreter in MATRIX_PYTHONS (colon-separated paths) that the project accepts."""
     requires = tomllib.loads((project / "pyproject.toml").read_text())["project"]["requires-python"]
     candidates = os.environ.get("MATRIX_PYTHONS", "python3").split(":")
@@ -59,7 +66,7 @@ def python_for(project: Path) -> str:
             capture_output=True, text=True, check=True,
         ).stdout.strip()  # fmt: skip
         if version in SpecifierSet(requires):
-            return python
+            return Python(python, Version(version))
     raise RuntimeError(f"no Python in MATRIX_PYTHONS={candidates} satisfies {requires}")
 
 
@@ -80,6 +87,9 @@ def service_env(baked: Baked, slot: int) -> dict[str, str]:
 def base_env(project: Path) -> dict[str, str]:
     """The caller's environment minus anything that would leak into the project's settings."""
     leaking = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "VIRTUAL_ENV", "PYTHONPATH"}
+    # Without bytecode files, each of a tree's ~25 Python processes (servers, checks, release
+    # steps) compiles every module it imports again: about 1 s of CPU each.
+    leaking.add("PYTHONDONTWRITEBYTECODE")
     env = {key: value for key, value in os.environ.items() if key not in leaking}
     # Browsers and servers write under HOME: keep that inside the throwaway tree.
     home = project / ".home"
@@ -90,23 +100,26 @@ def base_env(project: Path) -> dict[str, str]:
     return env
 
 
-def steps(project: Path) -> list[Step]:
-    python = ".venv/bin/python"
+def steps(python: Python) -> list[Step]:
+    """What runs in the tree's virtualenv, once uv has synced it for `python`."""
+    venv_python = ".venv/bin/python"
+    migrations = ["manage.py", "makemigrations", "--check", "--dry-run"]
     deploy = ["manage.py", "check", "--deploy", "--fail-level", "WARNING"]
     production = {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
     }
-    found = [
-        Step("manage.py check", [python, "manage.py", "check"]),
-        Step("makemigrations", [python, "manage.py", "makemigrations", "--check", "--dry-run"]),
-        Step("check --deploy", [python, *deploy], production),
-        Step("pytest", [python, "-m", "pytest", "-p", "no:cacheprovider"]),
+    # Every test, the browser ones (deselected by the project's addopts) included, in one session:
+    # a second session would set up the test database and the live server's release steps again.
+    pytest = [venv_python, "-m", "pytest", "-p", "no:cacheprovider", "-m", "e2e or not e2e"]
+    # Coverage's sys.monitoring core (Python 3.12+) costs a fraction of its default tracer's CPU.
+    coverage = {"COVERAGE_CORE": "sysmon"} if python.version >= Version("3.12") else {}
+    return [
+        Step("manage.py check", [venv_python, "manage.py", "check"]),
+        Step("makemigrations", [venv_python, *migrations]),
+        Step("check --deploy", [venv_python, *deploy], production),
+        Step("pytest", pytest, coverage),
     ]
-    if any("mark.e2e" in test.read_text() for test in (project / "tests").glob("*.py")):
-        e2e = [python, "-m", "pytest", "-p", "no:cacheprovider", "-m", "e2e", "--no-cov"]
-        found.append(Step("pytest -m e2e", e2e))
-    return found
 
 
 def run(step: Step, cwd: Path, env: dict[str, str]) -> str | None:
@@ -121,11 +134,11 @@ def run(step: Step, cwd: Path, env: dict[str, str]) -> str | None:
     return f"$ {step.shell()}\nexited {result.returncode}:\n" + "\n".join(output)
 
 
-def cache_key(baked: Baked, project: Path, python: str) -> str:
+def cache_key(baked: Baked, project: Path, python: Python) -> str:
     digest = hashlib.sha256()
     digest.update(baked.tree.encode())
     digest.update((project / "uv.lock").read_bytes())  # the resolved dependency versions
-    digest.update(python.encode())
+    digest.update(f"{python.path} {python.version}".encode())
     digest.update(Path(__file__).read_bytes())  # what tier 2 runs is part of its result
     return digest.hexdigest()
 
@@ -154,19 +167,19 @@ def verify(baked: Baked, slot: int) -> Outcome:
     project = working_copy(baked)
     env = base_env(project)
     python = python_for(project)
-    locked = run(Step("uv lock", ["uv", "lock", "--python", python]), project, env)
+    locked = run(Step("uv lock", ["uv", "lock", "--python", python.path]), project, env)
     if locked:
         return Outcome(False, [locked])
     key = cache_key(baked, project, python)
     if any((directory / key).exists() for directory in cache_dirs()):
         return Outcome(True, [])
-    synced = run(Step("uv sync", ["uv", "sync", "--locked", "--python", python]), project, env)
+    synced = run(Step("uv sync", ["uv", "sync", "--locked", "--python", python.path]), project, env)
     if synced:
         return Outcome(False, [synced])
     env |= service_env(baked, slot)
     if "DATABASE_URL" in env:
         create_database(os.environ["MATRIX_DATABASE_URL"], env["DATABASE_URL"].rsplit("/", 1)[1])
-    failures = [failure for step in steps(project) if (failure := run(step, project, env))]
+    failures = [failure for step in steps(python) if (failure := run(step, project, env))]
     if not failures:
         for directory in cache_dirs():
             directory.mkdir(parents=True, exist_ok=True)
@@ -178,6 +191,7 @@ def report(members: list[Baked], outcome: Outcome, slot: int) -> str:
     """What failed, for which combinations, and the commands that reproduce it by hand."""
     first = members[0]
     project = Path(first.path)
+    python = python_for(project)
     services = " ".join(f"{key}={value}" for key, value in service_env(first, slot).items())
     return "\n".join(
         [
@@ -189,7 +203,7 @@ def report(members: list[Baked], outcome: Outcome, slot: int) -> str:
             "reproduce (with your own PostgreSQL/Redis in the URLs):",
             f"  {bake_command(first.options)}",
             f"  cd /tmp/repro/{project.name}",
-            f"  uv sync --python {python_for(project)}",
-            *(f"  {services} {step.shell()}" for step in steps(project)),
+            f"  uv sync --python {python.path}",
+            *(f"  {services} {step.shell()}" for step in steps(python)),
         ]
     )
