@@ -1,5 +1,6 @@
 """Baking through cookiecutter's API, in-process: one combination, or many across a process pool."""
 
+import functools
 import multiprocessing
 import os
 import shlex
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from cookiecutter import generate
 from cookiecutter.main import cookiecutter
 
 from matrix.options import TEMPLATE, Options, check_keys, label
@@ -40,7 +42,11 @@ def bake_command(options: Options, template: Path = TEMPLATE) -> str:
 
 @dataclass(frozen=True)
 class Baked:
-    """One combination's bake: its project directory and tree hash, or the error that stopped it."""
+    """One combination's bake: its project directory and tree hash, or the error that stopped it.
+
+    A manifest taken from the cache keeps only each tree's first combination on disk; the
+    others have a tree hash and no path.
+    """
 
     index: int
     options: Options
@@ -81,6 +87,21 @@ def share_compiled_templates() -> None:
     jinja2.Environment.compile = compile_once
 
 
+def share_binary_checks() -> None:
+    """Decide once per process whether a template file is binary (copied) or text (rendered).
+
+    cookiecutter reads and classifies every source file again for every bake; the answer depends
+    only on the file, which does not change during a session.
+    """
+    is_binary = functools.cache(generate.is_binary)
+    generate.is_binary = lambda path: is_binary(os.path.abspath(path))
+
+
+def _start_baker() -> None:
+    share_compiled_templates()
+    share_binary_checks()
+
+
 def _bake_one(job: tuple[int, Options, str, str, str]) -> Baked:
     index, options, root, config, template = job
     try:
@@ -91,11 +112,11 @@ def _bake_one(job: tuple[int, Options, str, str, str]) -> Baked:
 
 
 def bake_many(
-    combos: list[Options], root: Path, config: Path, template: Path = TEMPLATE
+    combos: list[tuple[int, Options]], root: Path, config: Path, template: Path = TEMPLATE
 ) -> list[Baked]:
-    """Bake every combination under root/<index>/, on every core (spawned: no forked threads)."""
-    jobs = [(i, combo, str(root), str(config), str(template)) for i, combo in enumerate(combos)]
+    """Bake each (index, combination) under root/<index>/, on every core (spawned processes)."""
+    jobs = [(i, combo, str(root), str(config), str(template)) for i, combo in combos]
     processes = int(os.environ.get("MATRIX_BAKE_JOBS", os.cpu_count() or 1))
     context = multiprocessing.get_context("spawn")
-    with context.Pool(processes, initializer=share_compiled_templates) as pool:
+    with context.Pool(processes, initializer=_start_baker) as pool:
         return pool.map(_bake_one, jobs, chunksize=16)
