@@ -31,9 +31,9 @@ def test_broken_file_fails_exactly_the_combinations_that_render_it(tmp_path):
 
     config = session.cookiecutter_config()
     before = tier1.problems(
-        bake_many(combos, tmp_path / "before", config, pristine), no_expectations
+        bake_many(list(enumerate(combos)), tmp_path / "before", config, pristine), no_expectations
     )
-    baked = bake_many(combos, tmp_path / "after", config, broken)
+    baked = bake_many(list(enumerate(combos)), tmp_path / "after", config, broken)
     after = tier1.problems(baked, no_expectations)
 
     # Compared with the pristine copy, so that unrelated failures elsewhere do not count.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from matrix import session, tier2
+from matrix import manifest, session, tier2
 from matrix.bake import Baked
 
 pytestmark = pytest.mark.matrix
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.matrix
 def distinct_trees() -> dict[str, list[Baked]]:
     """Combinations grouped by tree hash, in matrix order; failed bakes are tier 1's to report."""
     trees: dict[str, list[Baked]] = {}
-    for baked in session.manifest():
+    for baked in manifest.load():
         if baked.tree:
             trees.setdefault(baked.tree, []).append(baked)
     return trees

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from matrix import session
+from matrix import manifest
 from matrix.bake import Baked
 from matrix.options import TEMPLATE
 
@@ -22,7 +22,8 @@ class Tally:
     started: float = field(default_factory=time.perf_counter)
     seconds: Counter = field(default_factory=Counter)
     tests: Counter = field(default_factory=Counter)
-    cache_hits: int = 0
+    failed: Counter = field(default_factory=Counter)
+    cache_hits: Counter = field(default_factory=Counter)
 
     def add(self, report: pytest.TestReport) -> None:
         if report.when != "call":
@@ -32,23 +33,33 @@ class Tally:
         if tier:
             self.seconds[tier] += report.duration
             self.tests[tier] += 1
-            self.cache_hits += facts.get("cache") == "hit"
+            self.failed[tier] += report.failed
+            self.cache_hits[tier] += facts.get("cache") == "hit"
+
+    def passed_in_full(self, tier: str, tests: int) -> bool:
+        return self.tests[tier] == tests and not self.failed[tier]
 
     def _tier(self, tier: str) -> str:
         return f"{self.seconds[tier]:.0f} s, {self.tests[tier]} tests"
 
+    def _hits(self, tier: str) -> str:
+        return f"{self.cache_hits[tier]}/{self.tests[tier]}"
+
     def print(self, terminal: pytest.TerminalReporter) -> None:
         if not self.tests:
             return
-        baked = session.manifest() if session.bake_seconds() is not None else []
+        seconds = manifest.bake_seconds()
+        baked = manifest.load() if seconds is not None else []
+        on_disk = sum(b.path is not None for b in baked)
         trees = _trees(baked)
         rows = [
-            ("combinations baked", f"{len(baked)}"),
+            ("combinations", f"{len(baked)}"),
             ("distinct trees", f"{len(trees)}"),
-            ("bake, every combination (wall)", f"{session.bake_seconds() or 0:.0f} s"),
+            ("bake (wall)", f"{seconds or 0:.0f} s, {on_disk} baked"),
             ("tier 1 (summed over workers)", self._tier("tier1")),
+            ("tier 1 cache hits", self._hits("tier1")),
             ("tier 2 (summed over workers)", self._tier("tier2")),
-            ("tier 2 cache hits", f"{self.cache_hits}/{self.tests['tier2']}"),
+            ("tier 2 cache hits", self._hits("tier2")),
             ("session (wall)", f"{time.perf_counter() - self.started:.0f} s"),
         ]  # fmt: skip
         width = max(len(name) for name, _ in rows)

@@ -1,5 +1,6 @@
 """Tier 1 over a batch of bakes: every static check, with problems reported per combination."""
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,13 @@ from matrix.options import TEMPLATE, Options, label
 
 # Relative path -> whether the options should have produced it.
 Expectations = Callable[[Options, str], dict[str, bool]]
+# Combinations per test: large enough that one ruff call covers many trees, small enough that
+# xdist keeps both cores busy until the end.
+CHUNK = 64
+
+
+def chunks(combinations: int) -> range:
+    return range(math.ceil(combinations / CHUNK))
 
 
 def misplaced(root: Path, options: Options, expected: Expectations) -> list[str]:

@@ -6,7 +6,6 @@ runs use the session's Redis and PostgreSQL, each under its own database and key
 """
 
 import hashlib
-import json
 import os
 import secrets
 import shlex
@@ -20,12 +19,12 @@ from pathlib import Path
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from matrix import session
+from matrix import cache, session
 from matrix.bake import Baked, bake_command
-from matrix.options import TEMPLATE, label
+from matrix.options import label
 from matrix.services import create_database
 
-PERSISTENT_CACHE = TEMPLATE / ".cache" / "matrix" / "tier2"
+KIND = "tier2"
 # Output kept from a failing command: enough for a traceback, short enough to read.
 TAIL_LINES = 80
 
@@ -44,10 +43,6 @@ class Step:
 class Outcome:
     cache_hit: bool
     failures: list[str]
-
-
-def cache_enabled() -> bool:
-    return os.environ.get("MATRIX_CACHE", "1") != "0" and os.environ.get("CI") != "true"
 
 
 @dataclass(frozen=True)
@@ -143,14 +138,6 @@ def cache_key(baked: Baked, project: Path, python: Python) -> str:
     return digest.hexdigest()
 
 
-def cache_dirs() -> list[Path]:
-    """This session's results always (a tree tested twice runs once); across sessions optionally."""
-    dirs = [session.directory() / "tier2"]
-    if cache_enabled():
-        dirs.append(PERSISTENT_CACHE)
-    return dirs
-
-
 def working_copy(baked: Baked) -> Path:
     """A copy of the baked tree to install into: tier 1 may be reading the original meanwhile."""
     source = Path(baked.path)
@@ -171,7 +158,7 @@ def verify(baked: Baked, slot: int) -> Outcome:
     if locked:
         return Outcome(False, [locked])
     key = cache_key(baked, project, python)
-    if any((directory / key).exists() for directory in cache_dirs()):
+    if cache.lookup(KIND, key) is not None:
         return Outcome(True, [])
     synced = run(Step("uv sync", ["uv", "sync", "--locked", "--python", python.path]), project, env)
     if synced:
@@ -181,9 +168,7 @@ def verify(baked: Baked, slot: int) -> Outcome:
         create_database(os.environ["MATRIX_DATABASE_URL"], env["DATABASE_URL"].rsplit("/", 1)[1])
     failures = [failure for step in steps(python) if (failure := run(step, project, env))]
     if not failures:
-        for directory in cache_dirs():
-            directory.mkdir(parents=True, exist_ok=True)
-            (directory / key).write_text(json.dumps({"tree": baked.tree, "options": baked.options}))
+        cache.record(KIND, key, {"tree": baked.tree, "options": baked.options})
     return Outcome(False, failures)
 
 
