@@ -8,6 +8,9 @@ environment names them.
 """Fixtures shared by the tests."""
 {%- endif %}
 
+{% if cookiecutter.database == "postgresql" -%}
+import asyncio
+{% endif -%}
 {% if cookiecutter.use_channels -%}
 import copy
 {% endif -%}
@@ -17,7 +20,7 @@ import os
 {% if cookiecutter.use_channels and cookiecutter.use_redis -%}
 import uuid
 {% endif -%}
-from collections.abc import Callable
+from collections.abc import Callable{% if cookiecutter.database == "postgresql" %}, Iterator{% endif %}
 from contextlib import AbstractContextManager
 from pathlib import Path
 {%- if cookiecutter.database == "postgresql" %}
@@ -26,7 +29,9 @@ from urllib.parse import urlsplit
 
 import pytest
 {%- if cookiecutter.database == "postgresql" %}
+from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import connections
 {%- endif %}
 
 from tests import server
@@ -47,6 +52,22 @@ def pytest_configure(config: pytest.Config) -> None:
     if missing:
         needed = " and ".join(f"{name} ({REQUIRED_SERVICES[name]})" for name in missing)
         raise pytest.UsageError(f"The tests need real services: set {needed}.")
+{%- endif %}
+
+
+{%- if cookiecutter.database == "postgresql" %}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_the_orm_thread_connection(django_db_setup: None) -> Iterator[None]:
+    """Return the async tests' connection to the pool before the test database is dropped.
+
+    Outside a request, the ORM's a* methods run in asgiref's one shared thread, and the test
+    client never closes that thread's connection: the pool would wait 5 s for it at the end,
+    and the test database could not be dropped while it is open.
+    """
+    yield
+    asyncio.run(sync_to_async(connections.close_all)())
 {%- endif %}
 
 
