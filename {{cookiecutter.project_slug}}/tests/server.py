@@ -158,7 +158,7 @@ def wait_until_up(server: Server) -> None:
             try:
                 client.get("/health/")
             except httpx.TransportError:
-                time.sleep(0.2)
+                time.sleep(0.05)
             else:
                 return
     raise RuntimeError(f"the server did not answer within {START_TIMEOUT:.0f} s:\n{server.log()}")
