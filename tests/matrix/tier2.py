@@ -152,6 +152,15 @@ def working_copy(baked: Baked) -> Path:
 
 def verify(baked: Baked, slot: int) -> Outcome:
     project = working_copy(baked)
+    try:
+        return _verify(baked, slot, project)
+    finally:
+        # A tree's virtualenv is thousands of files: removed now, while the other workers keep
+        # the cores busy, rather than all together when the session ends.
+        shutil.rmtree(project.parent, ignore_errors=True)
+
+
+def _verify(baked: Baked, slot: int, project: Path) -> Outcome:
     env = base_env(project)
     python = python_for(project)
     locked = run(Step("uv lock", ["uv", "lock", "--python", python.path]), project, env)
