@@ -49,15 +49,15 @@ def record(kind: str, key: str, result: dict) -> None:
         partial.replace(directory / f"{key}.json")  # readers never see half a file
 
 
-def template_key(combinations: list[Options]) -> str:
+def template_key(combinations: list[Options], template: Path = TEMPLATE) -> str:
     digest = hashlib.sha256()
     for source in TEMPLATE_SOURCES:
-        root = TEMPLATE / source
+        root = template / source
         paths = [root] if root.is_file() else sorted(root.rglob("*"))
         for path in paths:
             if path.is_file() and "__pycache__" not in path.parts:
                 executable = path.stat().st_mode & 0o111 != 0
-                digest.update(f"{path.relative_to(TEMPLATE)}\0{executable}\0".encode())
+                digest.update(f"{path.relative_to(template)}\0{executable}\0".encode())
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
     tools = sorted(f"{d.name}=={d.version}" for d in importlib.metadata.distributions())
     digest.update(json.dumps([sys.version, tools, combinations]).encode())

@@ -40,18 +40,19 @@ def _bake() -> dict:
     key = cache.template_key(combinations)
     cached = cache.lookup(KIND, key)
     if cached is not None:
-        baked = _rebake_one_per_tree([Baked(**b) for b in cached["baked"]])
+        baked = rebake_one_per_tree([Baked(**b) for b in cached["baked"]], _trees())
         if baked is not None:
             return _record(baked, key, started, cached=True)
     baked = bake_many(list(enumerate(combinations)), _trees(), session.cookiecutter_config())
     return _record(baked, key, started, cached=False)
 
 
-def _rebake_one_per_tree(baked: list[Baked]) -> list[Baked] | None:
-    """The cached manifest with each tree's first combination baked again; None if one differs."""
+def rebake_one_per_tree(baked: list[Baked], root: Path) -> list[Baked] | None:
+    """A cached manifest with each tree's first combination baked again under root; None when a
+    tree hash differs (the cache no longer describes what the template bakes)."""
     first = {b.tree: b for b in reversed(baked) if b.tree}
     jobs = [(b.index, b.options) for b in first.values()]
-    fresh = {b.index: b for b in bake_many(jobs, _trees(), session.cookiecutter_config())}
+    fresh = {b.index: b for b in bake_many(jobs, root, session.cookiecutter_config())}
     if any(fresh[b.index].tree != b.tree for b in first.values()):
         return None
     return [fresh.get(b.index, dataclasses.replace(b, path=None)) for b in baked]
