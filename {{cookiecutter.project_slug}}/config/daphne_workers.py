@@ -18,8 +18,6 @@ import subprocess
 import sys
 from types import FrameType
 
-from daphne.cli import CommandLineInterface
-
 # Connections the kernel queues before a Daphne accepts them. Twisted's default, 50, refuses
 # connections in a burst that the processes would have served a moment later.
 BACKLOG = 1024
@@ -32,7 +30,9 @@ def run_one(arguments: list[str]) -> None:
     Daphne cancels on SIGTERM (python/cpython#113566): seen here on about half of the shutdowns
     with 3.11.2 and 3.11.7. Once Daphne's reactor has stopped, nothing is left to clean up.
     """
-{%- if cookiecutter.use_channels %}
+    # Imported here: the launcher process only binds and waits, and need not load Twisted.
+    from daphne.cli import CommandLineInterface
+{% if cookiecutter.use_channels %}
     close_frames_on_failure()
 {%- endif %}
     CommandLineInterface().run(arguments)

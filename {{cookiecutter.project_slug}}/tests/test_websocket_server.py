@@ -31,6 +31,9 @@ def live(live_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> 
         "WEBSOCKET_MAX_MESSAGE_BYTES": str(MAX_MESSAGE_BYTES),
 {%- if cookiecutter.use_redis %}
         "REDIS_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+{%- else %}
+        # One process: the in-memory channel layer cannot carry messages between processes.
+        "WEB_CONCURRENCY": "1",
 {%- endif %}
     }
     with running(env, tmp_path_factory.mktemp("websocket-server")) as server:
