@@ -6,11 +6,14 @@ code that checks it, the installed tools and the selected combinations. MATRIX_C
 the cache off, and CI (CI=true) never uses it. Within a session, results are always shared.
 """
 
+import fcntl
 import hashlib
 import importlib.metadata
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from matrix import session
@@ -47,6 +50,16 @@ def record(kind: str, key: str, result: dict) -> None:
         partial = directory / f"{key}.json.{os.getpid()}"
         partial.write_text(json.dumps(result))
         partial.replace(directory / f"{key}.json")  # readers never see half a file
+
+
+@contextmanager
+def exclusive(kind: str, key: str) -> Iterator[None]:
+    """One process at a time per result: a second one waits, then finds the first one's result."""
+    directory = session.directory() / "locks"
+    directory.mkdir(exist_ok=True)
+    with (directory / f"{kind}-{key}").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def template_key(combinations: list[Options], template: Path = TEMPLATE) -> str:

@@ -167,8 +167,17 @@ def _verify(baked: Baked, slot: int, project: Path) -> Outcome:
     if locked:
         return Outcome(False, [locked])
     key = cache_key(baked, project, python)
-    if cache.lookup(KIND, key) is not None:
-        return Outcome(True, [])
+    # The defaults suite and the matrix reach the default tree at about the same time; two runs
+    # of one tree would also share its database names.
+    with cache.exclusive(KIND, key):
+        if cache.lookup(KIND, key) is not None:
+            return Outcome(True, [])
+        return _install_and_test(baked, slot, project, env, python, key)
+
+
+def _install_and_test(
+    baked: Baked, slot: int, project: Path, env: dict[str, str], python: Python, key: str
+) -> Outcome:
     synced = run(Step("uv sync", ["uv", "sync", "--locked", "--python", python.path]), project, env)
     if synced:
         return Outcome(False, [synced])
