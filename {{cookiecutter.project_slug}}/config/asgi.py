@@ -5,8 +5,6 @@ hypercorn, granian) would log an error at startup; `application` answers it here
 """
 
 import os
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 from django.core.asgi import get_asgi_application
 
@@ -22,6 +20,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 {% endif -%}
 from {{ cookiecutter.project_slug }}.core import health  # noqa: E402
+from {{ cookiecutter.project_slug }}.core.asgi_types import Receive, Scope, Send  # noqa: E402
 {%- if cookiecutter.use_channels %}
 from {{ cookiecutter.project_slug }}.core.going_away import GoingAway  # noqa: E402
 {%- endif %}
@@ -29,10 +28,6 @@ from {{ cookiecutter.project_slug }}.core.request_threads import ReusedRequestTh
 {%- if cookiecutter.use_channels %}
 from {{ cookiecutter.project_slug }}.rooms.routing import websocket_urlpatterns  # noqa: E402
 {%- endif %}
-
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 # Each request's sync work on a reused thread, rather than a thread started per request.
 http_application = ReusedRequestThreads(django_application)

@@ -8,14 +8,9 @@ The server's own SIGTERM handler still runs right after ours, so its draining is
 import asyncio
 import signal
 import threading
-from collections.abc import Awaitable, Callable
 from types import FrameType
-from typing import Any
 
-Message = dict[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
+from {{ cookiecutter.project_slug }}.core.asgi_types import ASGIApp, Message, Receive, Scope, Send
 
 GOING_AWAY = 1001
 
@@ -23,7 +18,7 @@ GOING_AWAY = 1001
 class Socket:
     """One connection's `send`, which goes quiet once we have closed the socket ourselves."""
 
-    def __init__(self, send: Send, scope: dict[str, Any]) -> None:
+    def __init__(self, send: Send, scope: Scope) -> None:
         self._send = send
         self.accepted = False
         self.gone = False
@@ -68,7 +63,7 @@ class GoingAway:
         self.sockets: set[Socket] = set()
         self._closing: set[asyncio.Task[None]] = set()
 
-    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         socket = Socket(send, scope)
         self.sockets.add(socket)
         try:

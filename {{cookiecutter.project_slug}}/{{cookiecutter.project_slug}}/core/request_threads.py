@@ -9,16 +9,11 @@ thread that no other request in flight uses, so database connections stay per re
 starting a thread per request. Django's own ThreadSensitiveContext sees ours and steps aside.
 """
 
-from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from asgiref.sync import ThreadSensitiveContext
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from {{ cookiecutter.project_slug }}.core.asgi_types import ASGIApp, Receive, Scope, Send
 
 # Idle threads kept for the next requests: as many as requests in flight at the busiest, up to
 # this. Above it a request starts a thread of its own, as with Django's default; each idle
