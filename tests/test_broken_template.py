@@ -1,20 +1,14 @@
 """The matrix machinery catches a broken template and names exactly the combinations it breaks."""
 
-import shutil
 from pathlib import Path
 
-from matrix import session, tier1
+from matrix import cache, session, tier1
 from matrix.bake import bake_many
-from matrix.options import DEFAULTS, SPACE, TEMPLATE
+from matrix.options import DEFAULTS, SPACE
 
 # A syntax error that only PostgreSQL bakes render.
 BREAKAGE = '\n{%- if cookiecutter.database == "postgresql" %}\nBROKEN = (\n{%- endif %}\n'
 BROKEN_FILE = Path("{{cookiecutter.project_slug}}", "config", "settings", "base.py")
-
-
-def copy_template(destination: Path) -> Path:
-    shutil.copytree(TEMPLATE, destination, ignore=shutil.ignore_patterns(".git", ".venv", ".cache"))
-    return destination
 
 
 def no_expectations(options, slug):
@@ -24,8 +18,8 @@ def no_expectations(options, slug):
 def test_broken_file_fails_exactly_the_combinations_that_render_it(tmp_path):
     combos = [DEFAULTS | {"database": db, "use_redis": redis}
               for db in SPACE["database"] for redis in SPACE["use_redis"]]  # fmt: skip
-    pristine = copy_template(tmp_path / "pristine")
-    broken = copy_template(tmp_path / "broken")
+    pristine = cache.copy_template(tmp_path / "pristine")
+    broken = cache.copy_template(tmp_path / "broken")
     with (broken / BROKEN_FILE).open("a") as file:
         file.write(BREAKAGE)
 

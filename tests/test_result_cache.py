@@ -1,33 +1,20 @@
 """The result cache: what its keys cover, when it is off, and when a cached tier 1 is refused."""
 
 import dataclasses
-import shutil
 from pathlib import Path
 
 import pytest
 
 from matrix import cache, manifest, session
 from matrix.bake import bake_many
-from matrix.options import DEFAULTS, TEMPLATE
-
-
-def copy_template(destination):
-    """The parts of the template that the tier-1 key reads."""
-    for source in cache.TEMPLATE_SOURCES:
-        if (TEMPLATE / source).is_file():
-            destination.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(TEMPLATE / source, destination / source)
-        else:
-            ignored = shutil.ignore_patterns("__pycache__")
-            shutil.copytree(TEMPLATE / source, destination / source, ignore=ignored)
-    return destination
+from matrix.options import DEFAULTS
 
 
 def test_the_tier1_key_follows_the_template_the_tests_and_the_selection(tmp_path):
-    template = copy_template(tmp_path / "template")
+    template = cache.copy_template(tmp_path / "template")
     key = cache.template_key([DEFAULTS], template)
 
-    assert cache.template_key([DEFAULTS], copy_template(tmp_path / "clone")) == key
+    assert cache.template_key([DEFAULTS], cache.copy_template(tmp_path / "clone")) == key
     assert cache.template_key([DEFAULTS, DEFAULTS | {"use_redis": True}], template) != key
     for changed in ("{{cookiecutter.project_slug}}/manage.py", "hooks/pre_gen_project.py",
                     "tests/expected_files.py", "cookiecutter.json"):  # fmt: skip

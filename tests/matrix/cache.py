@@ -11,6 +11,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,18 @@ from matrix.options import TEMPLATE, Options
 ROOT = TEMPLATE / ".cache" / "matrix"
 # What a bake and its tier-1 checks read: the template itself and the tests' own code.
 TEMPLATE_SOURCES = ("cookiecutter.json", "hooks", "{{cookiecutter.project_slug}}", "tests")
+
+
+def copy_template(destination: Path) -> Path:
+    """The template's sources copied to destination: enough to bake from, and what the key reads."""
+    for source in TEMPLATE_SOURCES:
+        if (TEMPLATE / source).is_file():
+            destination.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(TEMPLATE / source, destination / source)
+        else:
+            ignored = shutil.ignore_patterns("__pycache__")
+            shutil.copytree(TEMPLATE / source, destination / source, ignore=ignored)
+    return destination
 
 
 def enabled() -> bool:
@@ -54,7 +67,7 @@ def record(kind: str, key: str, result: dict) -> None:
 
 @contextmanager
 def exclusive(kind: str, key: str) -> Iterator[None]:
-    """One process at a time per result: a second one waits, then finds the first one's result."""
+    """One process at a time per key: a second one waits, then finds the first one's result."""
     directory = session.directory() / "locks"
     directory.mkdir(exist_ok=True)
     with (directory / f"{kind}-{key}").open("w") as lock:
