@@ -168,8 +168,8 @@ def _verify(baked: Baked, slot: int, project: Path) -> Outcome:
         return Outcome(False, [locked])
     key = cache_key(baked, project, python)
     # The defaults suite and the matrix reach the default tree at about the same time; two runs
-    # of one tree would also share its database names.
-    with cache.exclusive(KIND, key):
+    # of one tree would also share its database names (per tree, whatever uv resolved).
+    with cache.exclusive(KIND, baked.tree):
         if cache.lookup(KIND, key) is not None:
             return Outcome(True, [])
         return _install_and_test(baked, slot, project, env, python, key)
