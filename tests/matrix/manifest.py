@@ -11,6 +11,7 @@ installs from it), and its tree hash must still match the cached one.
 
 import dataclasses
 import fcntl
+import functools
 import json
 import time
 from pathlib import Path
@@ -31,7 +32,13 @@ def load() -> list[Baked]:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not _path().exists():
             _path().write_text(json.dumps(_bake()))
-    return [Baked(**b) for b in json.loads(_path().read_text())["baked"]]
+    return [Baked(**b) for b in _written()["baked"]]
+
+
+@functools.cache
+def _written() -> dict:
+    """The session's manifest, once it exists: written once, then only read (by every test)."""
+    return json.loads(_path().read_text())
 
 
 def _bake() -> dict:
@@ -73,14 +80,14 @@ def _record(baked: list[Baked], key: str, started: float, *, cached: bool) -> di
 
 def record_passed() -> None:
     """Keep this session's manifest for the next one: called once tier 1 passed in full."""
-    record = json.loads(_path().read_text())
+    record = _written()
     if not record["cached"]:
         cache.record(KIND, record["key"], {"baked": record["baked"]})
 
 
 def is_cached() -> bool:
-    return json.loads(_path().read_text())["cached"]
+    return _written()["cached"]
 
 
 def bake_seconds() -> float | None:
-    return json.loads(_path().read_text())["seconds"] if _path().exists() else None
+    return _written()["seconds"] if _path().exists() else None
