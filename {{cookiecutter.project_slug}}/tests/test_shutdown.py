@@ -7,6 +7,7 @@ the same. The slow view lives in tests/shutdown_urls.py: the product itself has 
 import asyncio
 {%- if cookiecutter.use_channels %}
 import json
+import signal
 {%- endif %}
 {%- if cookiecutter.asgi_server == "granian" %}
 import time
@@ -154,8 +155,7 @@ async def test_going_away_closes_accepted_sockets_and_silences_their_consumers()
     middleware = GoingAway(consumer)
     connection = asyncio.create_task(middleware({"type": "websocket"}, None, server_send))
     await asyncio.sleep(0)
-    middleware.close_all()
-    await asyncio.sleep(0)
+    await middleware.close_all()
     consumer_may_send.set()
     await connection
 
@@ -164,6 +164,42 @@ async def test_going_away_closes_accepted_sockets_and_silences_their_consumers()
         {"type": "websocket.close", "code": GOING_AWAY},
     ]
     assert not middleware.sockets
+
+
+async def test_the_servers_own_sigterm_handler_runs_once_the_close_frames_are_out():
+    """Run together, the server could close the socket first, with its own code (uvicorn: 1012)."""
+    sent: list[dict] = []
+    sent_when_the_server_heard: list[list[dict]] = []
+    accepted = asyncio.Event()
+    server_stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def servers_handler(signum, frame):
+        sent_when_the_server_heard.append(list(sent))
+        loop.call_soon_threadsafe(server_stopping.set)
+
+    async def consumer(scope, receive, send):
+        await send({"type": "websocket.accept"})
+        accepted.set()
+        await server_stopping.wait()
+
+    async def server_send(message):
+        await asyncio.sleep(0.01)  # a close handshake takes a round trip
+        sent.append(message)
+
+    original = signal.signal(signal.SIGTERM, servers_handler)
+    try:
+        middleware = GoingAway(consumer)
+        connection = asyncio.create_task(middleware({"type": "websocket"}, None, server_send))
+        await asyncio.wait_for(accepted.wait(), EXIT_TIMEOUT)
+        middleware.close_on_sigterm()
+        signal.raise_signal(signal.SIGTERM)
+        await asyncio.wait_for(connection, EXIT_TIMEOUT)
+    finally:
+        signal.signal(signal.SIGTERM, original)
+
+    closed = [{"type": "websocket.accept"}, {"type": "websocket.close", "code": GOING_AWAY}]
+    assert sent_when_the_server_heard == [closed]
 
 
 @pytest.mark.parametrize("offered", [True, False])

@@ -2,17 +2,23 @@
 
 Left alone, servers close them on their own terms: uvicorn with 1012, Granian without a close
 frame (the browser sees 1006). 1001 is the code that says "this server is leaving, reconnect".
-The server's own SIGTERM handler still runs right after ours, so its draining is unchanged.
+The server's own SIGTERM handler runs once our close frames are out (at most CLOSE_WAIT later),
+so its draining is unchanged.
 """
 
 import asyncio
 import signal
 import threading
+from collections.abc import Coroutine
 from types import FrameType
+from typing import Any
 
 from {{ cookiecutter.project_slug }}.core.asgi_types import ASGIApp, Message, Receive, Scope, Send
 
 GOING_AWAY = 1001
+# How long SIGTERM waits for the close handshakes before the server's own handler runs: a
+# client that never answers delays the stop by this much, not by the server's whole timeout.
+CLOSE_WAIT = 1.0
 
 
 class Socket:
@@ -71,11 +77,11 @@ class GoingAway:
         finally:
             self.sockets.discard(socket)
 
-    def close_all(self) -> None:
-        for socket in list(self.sockets):
-            task = asyncio.create_task(socket.go_away())
-            self._closing.add(task)  # the loop keeps only weak references to tasks
-            task.add_done_callback(self._closing.discard)
+    async def close_all(self) -> None:
+        """Close every accepted socket with 1001; return when that is done, or after CLOSE_WAIT."""
+        closing = [self._keep(socket.go_away()) for socket in list(self.sockets)]
+        if closing:
+            await asyncio.wait(closing, timeout=CLOSE_WAIT)
 
     def close_on_sigterm(self) -> None:
         """Run close_all ahead of the server's SIGTERM handler.
@@ -89,9 +95,20 @@ class GoingAway:
             return
         loop = asyncio.get_running_loop()
 
-        def handler(signum: int, frame: FrameType | None) -> None:
-            # Signal handlers may interrupt the loop anywhere: hand over through its self-pipe.
-            loop.call_soon_threadsafe(self.close_all)
+        async def close_all_then_stop(signum: int, frame: FrameType | None) -> None:
+            # The server's handler comes second: once it has run, the server closes every socket
+            # itself, with its own code (uvicorn's 1012), on its next tick.
+            await self.close_all()
             previous(signum, frame)
 
+        def handler(signum: int, frame: FrameType | None) -> None:
+            # Signal handlers may interrupt the loop anywhere: hand over through its self-pipe.
+            loop.call_soon_threadsafe(self._keep, close_all_then_stop(signum, frame))
+
         signal.signal(signal.SIGTERM, handler)
+
+    def _keep(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.create_task(coroutine)
+        self._closing.add(task)  # the loop keeps only weak references to tasks
+        task.add_done_callback(self._closing.discard)
+        return task
