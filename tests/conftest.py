@@ -21,6 +21,12 @@ def pytest_configure(config: pytest.Config) -> None:
     directory = Path(tempfile.mkdtemp(prefix="matrix-"))
     directory.chmod(0o755)  # the postgres user creates its cluster inside
     os.environ[session.SESSION_DIR] = str(directory)
+    # Every process's temporary files go inside the session dir, removed at the end: cookiecutter
+    # leaves each rendered hook script behind (two per bake), and a tree's suite its tmp paths.
+    scratch = directory / "tmp"
+    scratch.mkdir(mode=0o1777)
+    scratch.chmod(0o1777)  # like /tmp (mkdir's mode is masked by the umask)
+    os.environ["TMPDIR"] = tempfile.tempdir = str(scratch)
     services: list[Redis | Postgres] = []
     config.stash[SERVICES] = services
     # CI passes service containers in; otherwise start our own.
