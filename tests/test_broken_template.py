@@ -39,3 +39,26 @@ def test_broken_file_fails_exactly_the_combinations_that_render_it(tmp_path):
     assert "config/settings/base.py" in text
     assert "database=postgresql" in text
     assert f"reproduce: cookiecutter --no-input {broken}" in text
+
+
+def test_a_hook_that_refuses_fails_that_bake_and_leaves_nothing(tmp_path, capfd):
+    # bake_many runs hooks in a fork (matrix.bake.run_hooks_in_a_fork): the exit status, the
+    # hook's message and cookiecutter's cleanup must be what users get from cookiecutter itself.
+    combos = [DEFAULTS | {"django_version": version} for version in SPACE["django_version"]]
+    refused = combos[-1]["django_version"]
+    template = cache.copy_template(tmp_path / "template")
+    with (template / "hooks" / "pre_gen_project.py").open("a") as file:
+        file.write(
+            f'\nif "{{{{ cookiecutter.django_version }}}}" == "{refused}":\n'
+            '    print("refused by the test")\n'
+            "    sys.exit(3)\n"
+        )
+
+    baked = bake_many(
+        list(enumerate(combos)), tmp_path / "out", session.cookiecutter_config(), template
+    )
+
+    assert [b.error for b in baked[:-1]] == [None] * (len(combos) - 1)
+    assert baked[-1].error == "FailedHookException: Hook script failed (exit status: 3)"
+    assert "refused by the test" in capfd.readouterr().out
+    assert not any((tmp_path / "out" / str(len(combos) - 1)).iterdir())
