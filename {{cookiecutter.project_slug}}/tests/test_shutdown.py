@@ -155,7 +155,7 @@ async def test_going_away_closes_accepted_sockets_and_silences_their_consumers()
     middleware = GoingAway(consumer)
     connection = asyncio.create_task(middleware({"type": "websocket"}, None, server_send))
     await asyncio.sleep(0)
-    await middleware.close_all()
+    await asyncio.wait(middleware.close_all())
     consumer_may_send.set()
     await connection
 

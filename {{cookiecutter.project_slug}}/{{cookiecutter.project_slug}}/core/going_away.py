@@ -77,11 +77,9 @@ class GoingAway:
         finally:
             self.sockets.discard(socket)
 
-    async def close_all(self) -> None:
-        """Close every accepted socket with 1001; return when that is done, or after CLOSE_WAIT."""
-        closing = [self._keep(socket.go_away()) for socket in list(self.sockets)]
-        if closing:
-            await asyncio.wait(closing, timeout=CLOSE_WAIT)
+    def close_all(self) -> set[asyncio.Task[None]]:
+        """Start closing every accepted socket with 1001: the tasks that do it."""
+        return {self._keep(socket.go_away()) for socket in list(self.sockets)}
 
     def close_on_sigterm(self) -> None:
         """Run close_all ahead of the server's SIGTERM handler.
@@ -95,15 +93,26 @@ class GoingAway:
             return
         loop = asyncio.get_running_loop()
 
-        async def close_all_then_stop(signum: int, frame: FrameType | None) -> None:
+        async def stop_after(
+            closing: set[asyncio.Task[None]], signum: int, frame: FrameType | None
+        ) -> None:
             # The server's handler comes second: once it has run, the server closes every socket
-            # itself, with its own code (uvicorn's 1012), on its next tick.
-            await self.close_all()
-            previous(signum, frame)
+            # itself, with its own code (uvicorn's 1012), on its next tick. Whatever happens to
+            # our closes, the server still hears the signal.
+            try:
+                if closing:
+                    await asyncio.wait(closing, timeout=CLOSE_WAIT)
+            finally:
+                previous(signum, frame)
+
+        def close_all_then_stop(signum: int, frame: FrameType | None) -> None:
+            # The closes start in the first callback after the signal: Granian's worker hears it
+            # through the loop's wakeup fd (its Python-level handler is asyncio's no-op), later.
+            self._keep(stop_after(self.close_all(), signum, frame))
 
         def handler(signum: int, frame: FrameType | None) -> None:
             # Signal handlers may interrupt the loop anywhere: hand over through its self-pipe.
-            loop.call_soon_threadsafe(self._keep, close_all_then_stop(signum, frame))
+            loop.call_soon_threadsafe(close_all_then_stop, signum, frame)
 
         signal.signal(signal.SIGTERM, handler)
 
