@@ -1,6 +1,7 @@
 """The HTML pages: home and a room."""
 
 import pytest
+from django.conf import LazySettings
 from django.test import AsyncClient
 
 from {{ cookiecutter.project_slug }}.rooms.models import Room
@@ -68,7 +69,11 @@ async def test_an_impossible_room_is_a_404(async_client: AsyncClient):
 
 
 @pytest.mark.parametrize("path", ["/static/rooms/room.js", "/static/core/site.css"])
-async def test_static_files_are_served(async_client: AsyncClient, path: str):
+async def test_static_files_are_served(
+    async_client: AsyncClient, settings: LazySettings, path: str
+):
+    # The apps' own directories, as in development: no collectstatic before the tests.
+    settings.SERVESTATIC_USE_FINDERS = True
     response = await async_client.get(path)
 
     assert response.status_code == 200

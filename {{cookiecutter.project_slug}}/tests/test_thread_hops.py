@@ -144,7 +144,7 @@ async def test_servestatic_answers_a_static_file_before_the_stack(
     # As in production: files collected into STATIC_ROOT, DEBUG off.
     (tmp_path / "site.css").write_text("body { margin: 0 }")
     settings.STATIC_ROOT = str(tmp_path)
-    settings.SERVESTATIC_USE_FINDERS = False
+    settings.SERVESTATIC_USE_STATIC_ROOT = True
     settings.DEBUG = False
     response = await async_client.get("/static/site.css")
     assert response.status_code == 200
