@@ -63,32 +63,32 @@ def test_a_database_that_is_down_gives_503_without_leaking_it(serve: Serve):
     assert "db-password" not in response.text
 
 
-def test_the_server_runs_its_workers_and_leaves_no_process_behind(serve: Serve):
-    # The server's own process and two workers, each a process (some servers add a helper
-    # process of their own).
-    with serve(WEB_CONCURRENCY="2") as live:
-        group = live.process.pid
-        deadline = time.monotonic() + 30
-        while len(members := group_members(group)) < 3 and time.monotonic() < deadline:
-            time.sleep(0.1)
-    assert len(members) >= 3, f"WEB_CONCURRENCY=2 gave {len(members)} process(es)"
-
-    assert live.process.returncode is not None
-    assert not group_exists(group)
-
-
-def test_no_process_is_left_when_the_test_fails(serve: Serve):
-    groups: list[int] = []
+def test_the_server_runs_its_workers_and_leaves_no_process_behind_when_the_test_fails(
+    serve: Serve,
+):
+    started: list[tuple[int, list[int]]] = []
 
     def failing_test() -> None:
-        with serve() as live:
-            groups.append(live.process.pid)
+        with serve(WEB_CONCURRENCY="2") as live:
+            group = live.process.pid
+            started.append((group, wait_for_members(group, 3)))
             raise RuntimeError("the test failed")
 
     with pytest.raises(RuntimeError, match="the test failed"):
         failing_test()
 
-    assert not group_exists(groups[0])
+    group, members = started[0]
+    # The server's own process and two workers, each a process (some servers add a helper
+    # process of their own).
+    assert len(members) >= 3, f"WEB_CONCURRENCY=2 gave {len(members)} process(es)"
+    assert not group_exists(group)
+
+
+def wait_for_members(group: int, count: int) -> list[int]:
+    deadline = time.monotonic() + 30
+    while len(members := group_members(group)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return members
 
 
 async def test_the_application_answers_the_lifespan_protocol():
