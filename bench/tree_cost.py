@@ -1,0 +1,113 @@
+"""What one tier-2 tree costs, at two revisions of the template, measured side by side.
+
+    .venv/bin/python bench/tree_cost.py [--base REV] [--rounds N] [--servers uvicorn,granian]
+
+Bakes the defaults (SQLite, Channels on, Redis off: no service needed) with each ASGI server and
+each Django version, at REV (default HEAD~1) and at the working tree, installs each with uv, and
+runs each project's whole suite as tier 2 does, alternating the two revisions round by round so
+that the machine's noise falls on both alike. Prints the CPU (user + system, the suite and every
+process it starts) and the wall time, medians over the rounds. Not part of the test suite.
+"""
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from matrix import tier2  # noqa: E402
+from matrix.bake import bake, write_config  # noqa: E402
+from matrix.options import DEFAULTS, SPACE  # noqa: E402
+
+
+def checkout(rev: str, into: Path) -> Path:
+    """The template as it was at rev (git archive: no worktree left behind)."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
+
+
+def install(template: Path, options: dict, out: Path) -> tuple[Path, dict[str, str], list[str]]:
+    project = bake(options, out, write_config(out / ".cookiecutter"), template)
+    env = tier2.base_env(project)
+    python = tier2.python_for(project)
+    subprocess.run(["uv", "sync", "--python", python.path, "-q"], cwd=project, env=env, check=True)
+    for step in tier2.steps(python):
+        if step.name == "pytest":
+            return project, env | step.env, step.command
+    raise RuntimeError("tier 2 has no pytest step")
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(project: Path, env: dict[str, str], command: list[str]) -> tuple[float, float]:
+    cpu, wall = children_cpu(), time.monotonic()
+    result = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{project}: the suite failed:\n{result.stdout[-3000:]}")
+    return children_cpu() - cpu, time.monotonic() - wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", default="HEAD~1")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--servers", default=",".join(SPACE["asgi_server"]))
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="tree-cost-"))
+    # As scripts/test.sh sets it: python3 for Django 5.2, pyenv's 3.12 for 6.1.
+    if "MATRIX_PYTHONS" not in os.environ:
+        prefix = subprocess.run(
+            ["pyenv", "prefix", "3.12"], capture_output=True, text=True, check=True
+        )
+        python3 = subprocess.run(
+            ["python3", "-c", "import sys; print(sys.executable)"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        pythons = [python3.stdout.strip(), f"{prefix.stdout.split()[0]}/bin/python"]
+        os.environ["MATRIX_PYTHONS"] = ":".join(pythons)
+    os.environ.setdefault("MATRIX_SESSION_DIR", str(work))
+    templates = {args.base: checkout(args.base, work / "base"), "working tree": ROOT}
+    trees = []
+    for server in args.servers.split(","):
+        for django in SPACE["django_version"]:
+            options = DEFAULTS | {"asgi_server": server, "django_version": django}
+            for label, template in templates.items():
+                out = work / f"{server}-{django}-{label.replace(' ', '-').replace('~', '_')}"
+                trees.append((f"{server} {django}", label, *install(template, options, out)))
+
+    samples: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for _ in range(args.rounds):
+        for tree, label, project, env, command in trees:
+            samples.setdefault((tree, label), []).append(measure(project, env, command))
+
+    print(f"| tree | revision | CPU s (median of {args.rounds}) | wall s |")
+    print("|---|---|---|---|")
+    totals: dict[str, float] = {}
+    for (tree, label), runs in samples.items():
+        cpu = statistics.median(run[0] for run in runs)
+        wall = statistics.median(run[1] for run in runs)
+        totals[label] = totals.get(label, 0.0) + cpu
+        print(f"| {tree} | {label} | {cpu:.1f} | {wall:.1f} |")
+    base, new = totals[args.base], totals["working tree"]
+    print(f"\nCPU summed over the trees: {args.base} {base:.1f} s, working tree {new:.1f} s "
+          f"({new / base:.2f}x)")  # fmt: skip
+    print(f"(baked and installed under {work}; remove it when done)")
+
+
+if __name__ == "__main__":
+    main()
