@@ -24,6 +24,9 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Headless Chromium still preloads the omnibox's two popups as WebUI pages, each in a renderer
+    # of its own: more CPU than the test's pages (~3 s a launch), for an omnibox nobody types in.
+    "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup",
 ]
 # Milliseconds; generous for a busy machine, a passing test never waits this long.
 TIMEOUT = 15_000
