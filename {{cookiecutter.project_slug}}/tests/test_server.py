@@ -12,13 +12,13 @@ import pytest
 from config.asgi import application
 from {{ cookiecutter.project_slug }}.core import health
 
-from tests.server import Server, free_port, group_exists, group_members
+from tests.server import PLAIN_HTTP, Server, free_port, group_exists, group_members
 
 Serve = Callable[..., AbstractContextManager[Server]]
 
 
 def test_health_pages_and_a_message_round_trip(serve: Serve):
-    with serve() as live, httpx.Client(base_url=live.url, timeout=10) as client:
+    with serve() as live, httpx.Client(base_url=live.url, timeout=10, verify=PLAIN_HTTP) as client:
         health_response = client.get("/health/")
         home = client.get("/")
         room = client.get("/rooms/real-server/")
@@ -55,7 +55,7 @@ def test_a_database_that_is_down_gives_503_without_leaking_it(serve: Serve):
 {%- endif %}
 
     with serve(DATABASE_URL=down, HEALTH_CHECK_TIMEOUT="1", DATABASE_POOL_TIMEOUT="1") as live:
-        response = httpx.get(f"{live.url}/health/", timeout=10)
+        response = httpx.get(f"{live.url}/health/", timeout=10, verify=PLAIN_HTTP)
 
     assert response.status_code == 503
     assert response.json()["checks"]["database"]["status"] == "error"

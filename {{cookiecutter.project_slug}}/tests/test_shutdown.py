@@ -26,7 +26,7 @@ import websockets
 from {{ cookiecutter.project_slug }}.core.going_away import GOING_AWAY, GoingAway
 {%- endif %}
 
-from tests.server import Server
+from tests.server import PLAIN_HTTP, Server
 from tests.shutdown_urls import FIRST_CHUNK, LAST_CHUNK
 
 Serve = Callable[..., AbstractContextManager[Server]]
@@ -108,7 +108,7 @@ async def read_rest(chunks: AsyncIterator[bytes]) -> tuple[bytes, Exception | No
 
 async def test_sigterm_during_a_slow_request(live: Server):
     async with (
-        httpx.AsyncClient(base_url=live.url, timeout=EXIT_TIMEOUT) as client,
+        httpx.AsyncClient(base_url=live.url, timeout=EXIT_TIMEOUT, verify=PLAIN_HTTP) as client,
         client.stream("GET", "/test/slow/") as response,
     ):
         chunks = response.aiter_raw()
