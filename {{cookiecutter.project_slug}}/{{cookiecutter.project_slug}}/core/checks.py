@@ -8,7 +8,6 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 from django.core.checks.registry import registry
-from django.test.utils import override_settings
 from django.utils.module_loading import import_string
 
 CheckFunction = Callable[..., list[checks.CheckMessage]]
@@ -35,6 +34,10 @@ def as_django_path(path: str) -> str:
 def with_django_middleware_paths(check: CheckFunction) -> CheckFunction:
     @functools.wraps(check)
     def wrapper(app_configs: list[AppConfig] | None, **kwargs: Any) -> list[checks.CheckMessage]:
+        # Imported when the checks run, not when Django starts: django.test loads the test
+        # client and its dependencies, which a server process never uses.
+        from django.test.utils import override_settings
+
         with override_settings(MIDDLEWARE=[as_django_path(path) for path in settings.MIDDLEWARE]):
             return check(app_configs, **kwargs)
 

@@ -4,14 +4,15 @@ A failure is named by its kind only ("HTTP 503", an exception class such as Time
 exception text and URLs can carry passwords and tokens, and /health/ answers anyone who asks.
 """
 
+from __future__ import annotations
+
 import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache
@@ -19,6 +20,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 {%- if cookiecutter.use_redis %}
 from redis.asyncio import Redis
 {%- endif %}
+
+if TYPE_CHECKING:
+    import httpx
 
 Check = Callable[[], Awaitable[None]]
 
@@ -30,6 +34,10 @@ _http_client: httpx.AsyncClient | None = None
 def http_client() -> httpx.AsyncClient:
     global _http_client
     if _http_client is None:
+        # Imported here, for upstream checks only: importing httpx (which also tries to load its
+        # command line's libraries) costs every process that starts Django ~0.1 s of CPU.
+        import httpx
+
         _http_client = httpx.AsyncClient(follow_redirects=False)
     return _http_client
 
