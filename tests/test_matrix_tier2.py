@@ -1,9 +1,17 @@
 """Tier 2 for every distinct tree: its own virtualenv, Django's checks and its whole test suite."""
 
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from tempfile import mkdtemp
+
 import pytest
 
 from matrix import manifest, session, tier2
-from matrix.bake import Baked
+from matrix.bake import Baked, bake, write_config
+from matrix.options import SPACE, Options, label
+from matrix.tree import behaviour_files
 
 pytestmark = pytest.mark.matrix
 
@@ -32,3 +40,52 @@ def test_tier2(tree: str, record_property) -> None:
     outcome = tier2.verify(members[0], slot)
     record_property("cache", "hit" if outcome.cache_hit else "miss")
     assert not outcome.failures, tier2.report(members, outcome, slot)
+
+
+def test_a_tree_tested_without_coverage_has_a_twin_with_the_same_code_that_measures_it(
+    tmp_path: Path,
+):
+    """Tier 2 drops coverage where it costs most (see tier2.steps): fair only while the same
+    options on another Django version bake the same code, tests and coverage settings, and that
+    tree is measured. Twins outside the selection (a CI shard) are baked here."""
+    baked = {options_key(b.options): Path(b.path) for b in manifest.load() if b.path}
+    config = write_config(tmp_path / ".cookiecutter")
+
+    def measured_twin(options: Options) -> Path | None:
+        for version in SPACE["django_version"]:
+            twin = {**options, "django_version": version}
+            path = baked.get(options_key(twin)) or bake(twin, Path(mkdtemp(dir=tmp_path)), config)
+            if tier2.python_for(path).version >= tier2.SYSMON:
+                return path
+        return None
+
+    alone = []
+    for members in distinct_trees().values():
+        project = Path(members[0].path)
+        if tier2.python_for(project).version >= tier2.SYSMON:
+            continue
+        twin = measured_twin(members[0].options)
+        if twin is None or code_digest(twin) != code_digest(project):
+            alone.append(label(members[0].options))
+
+    assert not alone, (
+        "tested without coverage, and no measured twin has the same code:\n" + "\n".join(alone)
+    )
+
+
+def options_key(options: Options) -> str:
+    return json.dumps(options, sort_keys=True)
+
+
+def code_digest(project: Path) -> str:
+    """Every file the tests or coverage could see, with only pyproject.toml's test tables."""
+    digest = hashlib.sha256()
+    for path in behaviour_files(project):
+        relative = path.relative_to(project)
+        if relative == Path("pyproject.toml"):
+            tool = tomllib.loads(path.read_text())["tool"]
+            content = json.dumps([tool["coverage"], tool["pytest"]], sort_keys=True).encode()
+        else:
+            content = path.read_bytes()
+        digest.update(f"{relative}\0".encode() + hashlib.sha256(content).digest())
+    return digest.hexdigest()
