@@ -20,7 +20,7 @@ from pathlib import Path
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from matrix import cache, session
+from matrix import bytecode, cache, session
 from matrix.bake import Baked, bake_command
 from matrix.options import label
 from matrix.services import create_database
@@ -197,6 +197,7 @@ def _install_and_test(
     synced = run(Step("uv sync", ["uv", "sync", "--locked", "--python", python.path]), project, env)
     if synced:
         return Outcome(False, [synced])
+    bytecode.share(project / ".venv", session.directory() / "bytecode")
     env |= service_env(baked, slot)
     if "DATABASE_URL" in env:
         create_database(os.environ["MATRIX_DATABASE_URL"], env["DATABASE_URL"].rsplit("/", 1)[1])
