@@ -20,7 +20,7 @@ import os
 {% if cookiecutter.use_channels and cookiecutter.use_redis -%}
 import uuid
 {% endif -%}
-from collections.abc import Callable{% if cookiecutter.database == "postgresql" %}, Iterator{% endif %}
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 {%- if cookiecutter.database == "postgresql" %}
@@ -33,8 +33,14 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 {%- endif %}
+from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.management import create_contenttypes
+from django.db.models.signals import post_migrate
 
 from tests import server
+
+# How django.contrib.auth connects its handler (AuthConfig.ready).
+CREATE_PERMISSIONS_UID = "django.contrib.auth.management.create_permissions"
 {%- if cookiecutter.database == "postgresql" or cookiecutter.use_redis %}
 
 REQUIRED_SERVICES = {
@@ -69,6 +75,22 @@ def close_the_orm_thread_connection(django_db_setup: None) -> Iterator[None]:
     yield
     asyncio.run(sync_to_async(connections.close_all)())
 {%- endif %}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flush_without_post_migrate() -> Iterator[None]:
+    """Keep Django from re-creating content types and permissions after every flush.
+
+    Each transactional test ends with a flush of the database, and Django then runs every
+    app's post_migrate handlers: re-creating a permission per model and action was most of this
+    suite's own CPU. No test reads them; a test that does can create what it needs.
+    """
+    handlers = {create_contenttypes: None, create_permissions: CREATE_PERMISSIONS_UID}
+    for handler, uid in handlers.items():
+        post_migrate.disconnect(handler, dispatch_uid=uid)
+    yield
+    for handler, uid in handlers.items():
+        post_migrate.connect(handler, dispatch_uid=uid)
 
 
 @pytest.fixture(scope="session")
