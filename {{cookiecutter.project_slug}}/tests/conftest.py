@@ -31,10 +31,12 @@ import pytest
 {%- if cookiecutter.database == "postgresql" %}
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import connections
 {%- endif %}
 from django.contrib.auth.management import create_permissions
 from django.contrib.contenttypes.management import create_contenttypes
+{%- if cookiecutter.database == "postgresql" %}
+from django.db import connections
+{%- endif %}
 from django.db.models.signals import post_migrate
 
 from tests import server
