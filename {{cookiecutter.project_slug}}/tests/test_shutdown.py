@@ -7,9 +7,14 @@ the same. The slow view lives in tests/shutdown_urls.py: the product itself has 
 import asyncio
 {%- if cookiecutter.use_channels %}
 import json
+{%- endif %}
+{%- if cookiecutter.asgi_server == "hypercorn" %}
+import re
+{%- endif %}
+{%- if cookiecutter.use_channels %}
 import signal
 {%- endif %}
-{%- if cookiecutter.asgi_server == "granian" %}
+{%- if cookiecutter.asgi_server in ("granian", "hypercorn") %}
 import time
 {%- endif %}
 from collections.abc import AsyncIterator, Callable
@@ -31,7 +36,7 @@ from tests.shutdown_urls import FIRST_CHUNK, LAST_CHUNK
 
 Serve = Callable[..., AbstractContextManager[Server]]
 
-# Well above the 2 s request and the server's own drain timeout: a hung server fails the test.
+# Well above the slow request and the server's own drain timeout: a hung server fails the test.
 EXIT_TIMEOUT = 30
 {%- if cookiecutter.asgi_server == "uvicorn" %}
 # Gunicorn's arbiter lets its uvicorn workers finish their requests, then exits 0.
@@ -59,25 +64,42 @@ WEBSOCKET_CLOSE = 1006
 {%- endif %}
 {%- endif %}
 
+# Two workers, as on a production machine: how some servers stop depends on it (README).
+WORKERS = 2
+{%- if cookiecutter.asgi_server == "hypercorn" %}
+# Each Hypercorn worker logs this line once it listens.
+WORKER_LISTENING = re.compile(r"\[(\d+)\] \[INFO\] Running on ")
+{%- endif %}
+
 
 @pytest.fixture
 def live(serve: Serve):
-    # Two workers, as on a production machine: how some servers stop depends on it (README).
-    with serve(DJANGO_SETTINGS_MODULE="tests.shutdown_settings", WEB_CONCURRENCY="2") as server:
-{%- if cookiecutter.asgi_server == "granian" %}
+    settings = "tests.shutdown_settings"
+    with serve(DJANGO_SETTINGS_MODULE=settings, WEB_CONCURRENCY=str(WORKERS)) as server:
+{%- if cookiecutter.asgi_server in ("granian", "hypercorn") %}
         wait_for_every_worker(server)
 {%- endif %}
         yield server
-{%- if cookiecutter.asgi_server == "granian" %}
+{%- if cookiecutter.asgi_server in ("granian", "hypercorn") %}
 
 
 def wait_for_every_worker(server: Server) -> None:
+{%- if cookiecutter.asgi_server == "granian" %}
     """Granian misses a SIGTERM that lands while a worker is still starting, then waits for that
     worker forever (see README): these tests signal a server whose workers are all up."""
+{%- else %}
+    """/health/ answers once one worker is up. A worker still starting when the signal lands
+    exits last, so the busy one could finish before Hypercorn stops them all: these tests signal
+    a server whose workers are all up, as a deployed one is."""
+{%- endif %}
     deadline = time.monotonic() + EXIT_TIMEOUT
     while time.monotonic() < deadline:
         log = server.log()
+{%- if cookiecutter.asgi_server == "granian" %}
         if log.count("Started worker-") == log.count("Spawning worker-"):
+{%- else %}
+        if len(set(WORKER_LISTENING.findall(log))) == WORKERS:
+{%- endif %}
             return
         time.sleep(0.1)
     raise AssertionError(f"not every worker started:\n{server.log()}")
