@@ -1,6 +1,5 @@
 """Tier 2 for every distinct tree: its own virtualenv, Django's checks and its whole test suite."""
 
-import hashlib
 import json
 import tomllib
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 from matrix import manifest, session, tier2
 from matrix.bake import Baked, bake, write_config
 from matrix.options import SPACE, Options, label
-from matrix.tree import behaviour_files
+from matrix.tree import tree_hash
 
 pytestmark = pytest.mark.matrix
 
@@ -79,13 +78,11 @@ def options_key(options: Options) -> str:
 
 def code_digest(project: Path) -> str:
     """Every file the tests or coverage could see, with only pyproject.toml's test tables."""
-    digest = hashlib.sha256()
-    for path in behaviour_files(project):
-        relative = path.relative_to(project)
-        if relative == Path("pyproject.toml"):
-            tool = tomllib.loads(path.read_text())["tool"]
-            content = json.dumps([tool["coverage"], tool["pytest"]], sort_keys=True).encode()
-        else:
-            content = path.read_bytes()
-        digest.update(f"{relative}\0".encode() + hashlib.sha256(content).digest())
-    return digest.hexdigest()
+    return tree_hash(project, tests_and_coverage_content)
+
+
+def tests_and_coverage_content(path: Path, root: Path) -> bytes:
+    if path == root / "pyproject.toml":
+        tool = tomllib.loads(path.read_text())["tool"]
+        return json.dumps([tool["coverage"], tool["pytest"]], sort_keys=True).encode()
+    return path.read_bytes()

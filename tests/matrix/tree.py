@@ -8,6 +8,7 @@ pyproject metadata are left out; any other file, including a new kind, counts by
 import hashlib
 import json
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 # Relative paths (or their first component) that cannot change what the project does when run.
@@ -21,6 +22,9 @@ IGNORED = frozenset(
 # pyproject's [project] keys that only describe the package.
 METADATA = ("authors", "description", "license", "license-files", "readme")
 
+# What a file counts as in a hash: (path, root) -> bytes.
+Content = Callable[[Path, Path], bytes]
+
 
 def behaviour_files(root: Path) -> list[Path]:
     return sorted(
@@ -30,7 +34,8 @@ def behaviour_files(root: Path) -> list[Path]:
     )
 
 
-def _content(path: Path, root: Path) -> bytes:
+def behaviour_content(path: Path, root: Path) -> bytes:
+    """A file's bytes; pyproject.toml without the keys that only describe the package."""
     if path == root / "pyproject.toml":
         data = tomllib.loads(path.read_text())
         for key in METADATA:
@@ -39,10 +44,10 @@ def _content(path: Path, root: Path) -> bytes:
     return path.read_bytes()
 
 
-def tree_hash(root: Path) -> str:
+def tree_hash(root: Path, content: Content = behaviour_content) -> str:
     digest = hashlib.sha256()
     for path in behaviour_files(root):
         executable = path.stat().st_mode & 0o111 != 0
         digest.update(f"{path.relative_to(root)}\0{executable}\0".encode())
-        digest.update(hashlib.sha256(_content(path, root)).digest())
+        digest.update(hashlib.sha256(content(path, root)).digest())
     return digest.hexdigest()
