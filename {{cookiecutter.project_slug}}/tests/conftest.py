@@ -84,8 +84,9 @@ def flush_without_post_migrate() -> Iterator[None]:
     """Keep Django from re-creating content types and permissions after every flush.
 
     Each transactional test ends with a flush of the database, and Django then runs every
-    app's post_migrate handlers: re-creating a permission per model and action was most of this
-    suite's own CPU. No test reads them; a test that does can create what it needs.
+    app's post_migrate handlers: re-creating a permission per model and action took about half
+    of the CPU of the tests that run in this process. No test reads them; a test that does can
+    create what it needs.
     """
     handlers = {create_contenttypes: None, create_permissions: CREATE_PERMISSIONS_UID}
     for handler, uid in handlers.items():
