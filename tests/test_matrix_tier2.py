@@ -78,10 +78,10 @@ def options_key(options: Options) -> str:
 
 def code_digest(project: Path) -> str:
     """Every file the tests or coverage could see, with only pyproject.toml's test tables."""
-    return tree_hash(project, tests_and_coverage_content)
+    return tree_hash(project, content_seen_by_tests)
 
 
-def tests_and_coverage_content(path: Path, root: Path) -> bytes:
+def content_seen_by_tests(path: Path, root: Path) -> bytes:
     if path == root / "pyproject.toml":
         tool = tomllib.loads(path.read_text())["tool"]
         return json.dumps([tool["coverage"], tool["pytest"]], sort_keys=True).encode()
