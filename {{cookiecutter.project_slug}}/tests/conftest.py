@@ -113,6 +113,31 @@ def live_env(tmp_path_factory: pytest.TempPathFactory, django_db_setup: None) ->
     return env
 
 
+@pytest.fixture(scope="session")
+def shared_server(
+    live_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[server.Server]:
+    """One real server for the tests that only talk to it: each start costs a Django start-up.
+
+    Its data outlives a test: a test that uses it is transactional (the database is flushed
+    after it) and works in rooms of its own.
+    """
+{%- if cookiecutter.use_channels %}
+    env = {
+        **live_env,
+        # Far below bin/serve's default, so a test of the limit need not push large frames.
+        "WEBSOCKET_MAX_MESSAGE_BYTES": "4096",
+{%- if cookiecutter.use_redis %}
+        "REDIS_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+{%- endif %}
+    }
+{%- else %}
+    env = live_env
+{%- endif %}
+    with server.running(env, tmp_path_factory.mktemp("shared-server")) as shared:
+        yield shared
+
+
 @pytest.fixture
 def serve(
     live_env: dict[str, str], tmp_path: Path, transactional_db: None

@@ -83,6 +83,7 @@ class Server:
     url: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    env: dict[str, str]  # what it was started with
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -145,7 +146,7 @@ def running(env: Mapping[str, str], log_dir: Path, mode: str = "prod") -> Iterat
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, which stop() ends as a whole
         )
-    server = Server(f"http://127.0.0.1:{env['PORT']}", process, log_path)
+    server = Server(f"http://127.0.0.1:{env['PORT']}", process, log_path, env)
     try:
         wait_until_up(server)
         yield server

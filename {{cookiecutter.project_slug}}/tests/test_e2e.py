@@ -5,7 +5,9 @@ Drives Debian's /usr/bin/chromium through Playwright's Python API (never `playwr
 
 import uuid
 from collections.abc import Callable, Iterator
+{%- if cookiecutter.use_channels %}
 from contextlib import AbstractContextManager
+{%- endif %}
 from pathlib import Path
 
 import pytest
@@ -33,15 +35,15 @@ TIMEOUT = 15_000
 {%- if cookiecutter.use_channels %}
 # The page's reconnect backoff tops out at 15 s; a restart takes a few seconds more.
 RECONNECT_TIMEOUT = 45_000
-{%- endif %}
 
 Serve = Callable[..., AbstractContextManager[Server]]
+{%- endif %}
 
 
 @pytest.fixture
-def browser(serve: Serve, tmp_path: Path) -> Iterator[Browser]:
-    # Function-scoped, after `serve`: Playwright's event loop must be gone before the database
-    # is flushed, which Django refuses to do while a loop runs in this thread.
+def browser(transactional_db: None, tmp_path: Path) -> Iterator[Browser]:
+    # Function-scoped, after the database: Playwright's event loop must be gone before the
+    # database is flushed, which Django refuses to do while a loop runs in this thread.
     if not CHROMIUM.exists():
         pytest.fail(f"The e2e tests need {CHROMIUM}: on Debian, apt-get install chromium.")
     home = tmp_path / "chromium-home"
@@ -88,6 +90,7 @@ def room_path() -> str:
 def send(page: Page, text: str) -> None:
     page.locator("#message-text").fill(text)
     page.locator("#message-text").press("Enter")
+{%- if cookiecutter.use_channels %}
 
 
 def server_env() -> dict[str, str]:
@@ -97,7 +100,6 @@ def server_env() -> dict[str, str]:
     # One process: the in-memory channel layer cannot carry messages between processes.
     return {"WEB_CONCURRENCY": "1"}
 {%- endif %}
-{%- if cookiecutter.use_channels %}
 
 
 def test_two_pages_chat_live_and_reconnect_after_a_server_restart(
@@ -130,18 +132,17 @@ def test_two_pages_chat_live_and_reconnect_after_a_server_restart(
 
 
 def test_the_page_posts_and_reads_messages_through_the_api(
-    serve: Serve, open_room: Callable[[str], Page]
+    shared_server: Server, open_room: Callable[[str], Page]
 ):
-    room = room_path()
-    with serve(**server_env()) as live:
-        ann = open_room(f"{live.url}{room}")
-        expect(ann.locator(".status")).to_have_attribute("data-state", "ok")
+    url = f"{shared_server.url}{room_path()}"
+    ann = open_room(url)
+    expect(ann.locator(".status")).to_have_attribute("data-state", "ok")
 
-        send(ann, "hello over http")
-        expect(ann.locator(".messages")).to_contain_text("hello over http")
-        expect(ann.locator("#message-text")).to_have_value("")
+    send(ann, "hello over http")
+    expect(ann.locator(".messages")).to_contain_text("hello over http")
+    expect(ann.locator("#message-text")).to_have_value("")
 
-        # Another visitor reads it from the API when the page loads.
-        bob = open_room(f"{live.url}{room}")
-        expect(bob.locator(".messages")).to_contain_text("hello over http")
+    # Another visitor reads it from the API when the page loads.
+    bob = open_room(url)
+    expect(bob.locator(".messages")).to_contain_text("hello over http")
 {%- endif %}

@@ -17,8 +17,10 @@ from tests.server import PLAIN_HTTP, Server, free_port, group_exists, group_memb
 Serve = Callable[..., AbstractContextManager[Server]]
 
 
-def test_health_pages_and_a_message_round_trip(serve: Serve):
-    with serve() as live, httpx.Client(base_url=live.url, timeout=10, verify=PLAIN_HTTP) as client:
+@pytest.mark.django_db(transaction=True)  # the shared server's data is flushed after the test
+def test_health_pages_and_a_message_round_trip(shared_server: Server):
+    url = shared_server.url
+    with httpx.Client(base_url=url, timeout=10, verify=PLAIN_HTTP) as client:
         health_response = client.get("/health/")
         home = client.get("/")
         room = client.get("/rooms/real-server/")
@@ -43,7 +45,7 @@ def test_health_pages_and_a_message_round_trip(serve: Serve):
     # collectstatic's hashed name, served for a year by ServeStatic.
     assert static.status_code == 200
     assert "immutable" in static.headers["Cache-Control"]
-    log = live.log()
+    log = shared_server.log()
     assert "lifespan" not in log.lower(), log
 
 
