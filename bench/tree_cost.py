@@ -1,12 +1,15 @@
 """What one tier-2 tree costs, at two revisions of the template, measured side by side.
 
     .venv/bin/python bench/tree_cost.py [--base REV] [--rounds N] [--servers uvicorn,granian]
+                                        [--set "use_redis=yes database=postgresql"]
 
-Bakes the defaults (SQLite, Channels on, Redis off: no service needed) with each ASGI server and
-each Django version, at REV (default HEAD~1) and at the working tree, installs each with uv, and
-runs each project's whole suite as tier 2 does, alternating the two revisions round by round so
-that the machine's noise falls on both alike. Prints the CPU (user + system, the suite and every
-process it starts) and the wall time, medians over the rounds. Not part of the test suite.
+Bakes the defaults (SQLite, Channels on, Redis off: no service needed), or the defaults with the
+options that --set changes, with each ASGI server and each Django version, at REV (default
+HEAD~1) and at the working tree, installs each with uv, and runs each project's whole suite as
+tier 2 does, alternating the two revisions round by round so that the machine's noise falls on
+both alike. A tree that needs Redis or PostgreSQL gets the matrix's own, started for the run.
+Prints the CPU (user + system, the suite and every process it starts) and the wall time, medians
+over the rounds. Not part of the test suite.
 """
 
 import argparse
@@ -24,7 +27,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from matrix import tier2  # noqa: E402
 from matrix.bake import bake, write_config  # noqa: E402
-from matrix.options import DEFAULTS, SPACE  # noqa: E402
+from matrix.options import DEFAULTS, SPACE, check_keys, format_value  # noqa: E402
+from matrix.services import Postgres, Redis, create_database  # noqa: E402
 
 
 def checkout(rev: str, into: Path) -> Path:
@@ -35,9 +39,34 @@ def checkout(rev: str, into: Path) -> Path:
     return into
 
 
-def install(template: Path, options: dict, out: Path) -> tuple[Path, dict[str, str], list[str]]:
+def parse_set(text: str) -> dict:
+    """ "key=value ..." as cookiecutter's command line spells it, back to the options' values."""
+    wanted = dict(item.split("=", 1) for item in text.split())
+    check_keys(wanted)
+    return {
+        key: next(value for value in SPACE[key] if format_value(value) == spelled)
+        for key, spelled in wanted.items()
+    }
+
+
+def services_env(options: dict, services: dict) -> dict[str, str]:
+    """Where a tree that needs them finds Redis and PostgreSQL: its own databases and prefix."""
+    name = f"cost_{len(services['names'])}"
+    env = {"REDIS_KEY_PREFIX": name}
+    if options["database"] == "postgresql":
+        create_database(services["postgres"].url, name)
+        env["DATABASE_URL"] = f"{services['postgres'].url}/{name}"
+    if options["use_redis"]:
+        env["REDIS_URL"] = f"{services['redis'].url}/{len(services['names']) + 1}"
+    services["names"].append(name)
+    return env
+
+
+def install(
+    template: Path, options: dict, out: Path, services: dict
+) -> tuple[Path, dict[str, str], list[str]]:
     project = bake(options, out, write_config(out / ".cookiecutter"), template)
-    env = tier2.base_env(project)
+    env = tier2.base_env(project) | services_env(options, services)
     python = tier2.python_for(project)
     subprocess.run(["uv", "sync", "--python", python.path, "-q"], cwd=project, env=env, check=True)
     for step in tier2.steps(python):
@@ -66,9 +95,11 @@ def main() -> None:
     parser.add_argument("--base", default="HEAD~1")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--servers", default=",".join(SPACE["asgi_server"]))
+    parser.add_argument("--set", default="", help='options off the defaults: "use_redis=yes"')
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="tree-cost-"))
+    work.chmod(0o755)  # PostgreSQL's cluster underneath belongs to the postgres user
     # As scripts/test.sh sets it: python3 for Django 5.2, pyenv's 3.12 for 6.1.
     if "MATRIX_PYTHONS" not in os.environ:
         prefix = subprocess.run(
@@ -82,18 +113,33 @@ def main() -> None:
         os.environ["MATRIX_PYTHONS"] = ":".join(pythons)
     os.environ.setdefault("MATRIX_SESSION_DIR", str(work))
     templates = {args.base: checkout(args.base, work / "base"), "working tree": ROOT}
-    trees = []
-    for server in args.servers.split(","):
-        for django in SPACE["django_version"]:
-            options = DEFAULTS | {"asgi_server": server, "django_version": django}
-            for label, template in templates.items():
-                out = work / f"{server}-{django}-{label.replace(' ', '-').replace('~', '_')}"
-                trees.append((f"{server} {django}", label, *install(template, options, out)))
+    chosen = DEFAULTS | parse_set(args.set)
+    services: dict = {"names": []}
+    if chosen["use_redis"]:
+        services["redis"] = Redis(work / "redis")
+    if chosen["database"] == "postgresql":
+        services["postgres"] = Postgres(work / "postgres")
+    try:
+        trees = []
+        for server in args.servers.split(","):
+            for django in SPACE["django_version"]:
+                options = chosen | {"asgi_server": server, "django_version": django}
+                for label, template in templates.items():
+                    out = work / f"{server}-{django}-{label.replace(' ', '-').replace('~', '_')}"
+                    installed = install(template, options, out, services)
+                    trees.append((f"{server} {django}", label, *installed))
 
-    samples: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for _ in range(args.rounds):
-        for tree, label, project, env, command in trees:
-            samples.setdefault((tree, label), []).append(measure(project, env, command))
+        samples: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        for _ in range(args.rounds):
+            for tree, label, project, env, command in trees:
+                samples.setdefault((tree, label), []).append(measure(project, env, command))
+    finally:
+        for service in ("redis", "postgres"):
+            if service in services:
+                services[service].stop()
+
+    if args.set:
+        print(f"options off the defaults: {args.set}\n")
 
     print(f"| tree | revision | CPU s (median of {args.rounds}) | wall s |")
     print("|---|---|---|---|")
