@@ -62,20 +62,24 @@ def production_env(tmp_path: Path, database_url: str, **extra: str) -> dict[str,
     return env
 
 
-def manage(env: Mapping[str, str], *args: str) -> None:
+def prepare(env: Mapping[str, str]) -> None:
+    """The release steps a deployment runs before it starts the server.
+
+    `manage.py migrate --no-input` and `manage.py collectstatic --no-input`, as the README has
+    them, in one process: each Django start-up costs about a second of CPU.
+    """
+    code = (
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('migrate', interactive=False); "
+        "call_command('collectstatic', interactive=False)"
+    )
     subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, "-c", code],
         cwd=PROJECT_DIR,
         env=dict(env),
         check=True,
         capture_output=True,
     )
-
-
-def prepare(env: Mapping[str, str]) -> None:
-    """The release steps a deployment runs before it starts the server."""
-    manage(env, "migrate", "--no-input")
-    manage(env, "collectstatic", "--no-input")
 
 
 @dataclass
