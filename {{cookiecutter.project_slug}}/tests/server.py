@@ -127,6 +127,14 @@ def group_members(process_group: int) -> list[int]:
     return members
 
 
+def wait_for_members(process_group: int, count: int) -> list[int]:
+    """The group's pids once it has count of them, or what it has after START_TIMEOUT."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while len(members := group_members(process_group)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return members
+
+
 def group_exists(process_group: int) -> bool:
     try:
         os.killpg(process_group, 0)

@@ -31,7 +31,7 @@ import websockets
 from {{ cookiecutter.project_slug }}.core.going_away import GOING_AWAY, GoingAway
 {%- endif %}
 
-from tests.server import PLAIN_HTTP, Server
+from tests.server import PLAIN_HTTP, Server, wait_for_members
 from tests.shutdown_urls import FIRST_CHUNK, LAST_CHUNK
 
 Serve = Callable[..., AbstractContextManager[Server]]
@@ -76,6 +76,10 @@ WORKER_LISTENING = re.compile(r"\[(\d+)\] \[INFO\] Running on ")
 def live(serve: Serve):
     settings = "tests.shutdown_settings"
     with serve(DJANGO_SETTINGS_MODULE=settings, WEB_CONCURRENCY=str(WORKERS)) as server:
+        # The server's own process and a process per worker (some servers add a helper process
+        # of their own): bin/serve passed WEB_CONCURRENCY on.
+        members = wait_for_members(server.process.pid, WORKERS + 1)
+        assert len(members) >= WORKERS + 1, f"{WORKERS} workers gave {len(members)} process(es)"
 {%- if cookiecutter.asgi_server in ("granian", "hypercorn") %}
         wait_for_every_worker(server)
 {%- endif %}
