@@ -115,11 +115,12 @@ def main() -> None:
     templates = {args.base: checkout(args.base, work / "base"), "working tree": ROOT}
     chosen = DEFAULTS | parse_set(args.set)
     services: dict = {"names": []}
-    if chosen["use_redis"]:
-        services["redis"] = Redis(work / "redis")
-    if chosen["database"] == "postgresql":
-        services["postgres"] = Postgres(work / "postgres")
     try:
+        # Inside the try: a PostgreSQL that fails to start still stops the Redis before it.
+        if chosen["use_redis"]:
+            services["redis"] = Redis(work / "redis")
+        if chosen["database"] == "postgresql":
+            services["postgres"] = Postgres(work / "postgres")
         trees = []
         for server in args.servers.split(","):
             for django in SPACE["django_version"]:
