@@ -166,16 +166,16 @@ async def test_server_timing_keeps_the_metrics_of_the_view(async_client: AsyncCl
     assert re.fullmatch(r"db;dur=1\.5, app;dur=\d+\.\d", response["Server-Timing"])
 
 
-@pytest.fixture
-def watched(settings: LazySettings) -> None:
+def watch(settings: LazySettings, threshold_ms: int) -> None:
+    """Put the loop watcher in front of the stack, as local settings do."""
     settings.MIDDLEWARE = [LOOP_BLOCK, *settings.MIDDLEWARE]
-    settings.LOOP_BLOCK_WARN_MS = 200
+    settings.LOOP_BLOCK_WARN_MS = threshold_ms
 
 
-@pytest.mark.usefixtures("watched")
 async def test_a_view_that_blocks_the_loop_is_named(
-    async_client: AsyncClient, ids: pytest.LogCaptureFixture
+    settings: LazySettings, async_client: AsyncClient, ids: pytest.LogCaptureFixture
 ) -> None:
+    watch(settings, 200)
     response = await async_client.get("/blocks/", headers={"X-Request-ID": "slow-1"})
     (record,) = (r for r in ids.records if r.name == MIDDLEWARE_LOGGER)
     assert response.content == b"blocked"
@@ -187,10 +187,9 @@ async def test_a_view_that_blocks_the_loop_is_named(
 async def test_a_view_that_awaits_longer_than_the_threshold_is_not(
     settings: LazySettings, async_client: AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings.MIDDLEWARE = [LOOP_BLOCK, *settings.MIDDLEWARE]
     # Below the view's 1 s and far above a step's time on a loaded machine: a CI run on a busy
     # machine once timed the request's first step (the middleware stack) at 240 ms.
-    settings.LOOP_BLOCK_WARN_MS = 800
+    watch(settings, 800)
     response = await async_client.get("/awaits/")
     assert response.content == b"awaited"
     assert not [r for r in caplog.records if r.name == MIDDLEWARE_LOGGER]
@@ -199,8 +198,7 @@ async def test_a_view_that_awaits_longer_than_the_threshold_is_not(
 async def test_a_zero_threshold_turns_the_watcher_off(
     settings: LazySettings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings.MIDDLEWARE = [LOOP_BLOCK, *settings.MIDDLEWARE]
-    settings.LOOP_BLOCK_WARN_MS = 0
+    watch(settings, 0)
     response = await AsyncClient().get("/blocks/")
     assert response.content == b"blocked"
     assert not [r for r in caplog.records if r.name == MIDDLEWARE_LOGGER]
