@@ -27,9 +27,9 @@ OPTIONAL_PATHS = {
     f"{SLUG}/rooms/routing.py": USE_CHANNELS,
     f"{SLUG}/rooms/static/rooms/live.js": USE_CHANNELS,
     f"{SLUG}/core/going_away.py": USE_CHANNELS,
-    # The WebSocket message limit for servers whose command line cannot set it (bin/serve).
+    # Server settings that their command line cannot give (bin/serve).
     "config/workers.py": USE_CHANNELS and ASGI_SERVER == "uvicorn",
-    "config/hypercorn.py": USE_CHANNELS and ASGI_SERVER == "hypercorn",
+    "config/hypercorn.py": ASGI_SERVER == "hypercorn",
     "config/daphne_workers.py": ASGI_SERVER == "daphne",
     "tests/communicators.py": USE_CHANNELS,
     "tests/test_consumers.py": USE_CHANNELS,

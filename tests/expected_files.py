@@ -32,7 +32,7 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         f"{slug}/rooms/static/rooms/live.js": channels,
         f"{slug}/core/going_away.py": channels,
         "config/workers.py": channels and options["asgi_server"] == "uvicorn",
-        "config/hypercorn.py": channels and options["asgi_server"] == "hypercorn",
+        "config/hypercorn.py": options["asgi_server"] == "hypercorn",
         "config/daphne_workers.py": options["asgi_server"] == "daphne",
         "tests/test_consumers.py": channels,
         "tests/test_cross_process.py": channels and redis,

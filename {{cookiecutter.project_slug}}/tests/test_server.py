@@ -1,6 +1,9 @@
 """The real server, as `bin/serve prod` starts it: HTTP end to end, lifespan, clean stops."""
 
 import asyncio
+{%- if cookiecutter.asgi_server == "hypercorn" %}
+import json
+{%- endif %}
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -46,6 +49,11 @@ def test_health_pages_and_a_message_round_trip(shared_server: Server):
     assert "immutable" in static.headers["Cache-Control"]
     log = shared_server.log()
     assert "lifespan" not in log.lower(), log
+{%- if cookiecutter.asgi_server == "hypercorn" %}
+    # Once, through Django's LOGGING (config/hypercorn.py), not also in Hypercorn's plain format.
+    (listening,) = [line for line in log.splitlines() if "Running on http" in line]
+    assert json.loads(listening)["logger"] == "hypercorn.error", log
+{%- endif %}
 
 
 def test_a_database_that_is_down_gives_503_without_leaking_it(serve: Serve):

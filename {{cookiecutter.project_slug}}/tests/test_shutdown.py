@@ -8,9 +8,6 @@ import asyncio
 {%- if cookiecutter.use_channels %}
 import json
 {%- endif %}
-{%- if cookiecutter.asgi_server == "hypercorn" %}
-import re
-{%- endif %}
 {%- if cookiecutter.use_channels %}
 import signal
 {%- endif %}
@@ -67,8 +64,8 @@ WEBSOCKET_CLOSE = 1006
 # Two workers, as on a production machine: how some servers stop depends on it (README).
 WORKERS = 2
 {%- if cookiecutter.asgi_server == "hypercorn" %}
-# Each Hypercorn worker logs this line once it listens.
-WORKER_LISTENING = re.compile(r"\[(\d+)\] \[INFO\] Running on ")
+# Each Hypercorn worker logs this once it listens.
+WORKER_LISTENING = "Running on http"
 {%- endif %}
 
 
@@ -102,7 +99,7 @@ def wait_for_every_worker(server: Server) -> None:
 {%- if cookiecutter.asgi_server == "granian" %}
         if log.count("Started worker-") == log.count("Spawning worker-"):
 {%- else %}
-        if len(set(WORKER_LISTENING.findall(log))) == WORKERS:
+        if log.count(WORKER_LISTENING) == WORKERS:
 {%- endif %}
             return
         time.sleep(0.1)
