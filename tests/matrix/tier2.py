@@ -145,6 +145,17 @@ def run(step: Step, cwd: Path, env: dict[str, str]) -> str | None:
     return f"$ {step.shell()}\nexited {result.returncode}:\n" + "\n".join(output)
 
 
+def uv(args: list[str], project: Path, env: dict[str, str]) -> str | None:
+    """`uv <args>` from the shared cache alone, and over the network only if the cache lacks
+    something: offline once the cache is filled. An empty cache fills as trees need packages
+    (the offline attempt fails at once); a filled one spares each tree PyPI's round trips."""
+    step = Step(f"uv {args[0]}", ["uv", *args])
+    offline = Step(step.name, [*step.command, "--offline"])
+    if run(offline, project, env) is None:
+        return None
+    return run(step, project, env)
+
+
 def cache_key(baked: Baked, project: Path, python: Python) -> str:
     digest = hashlib.sha256()
     digest.update(baked.tree.encode())
@@ -179,7 +190,7 @@ def verify(baked: Baked, slot: int) -> Outcome:
 def _verify(baked: Baked, slot: int, project: Path) -> Outcome:
     env = base_env(project)
     python = python_for(project)
-    locked = run(Step("uv lock", ["uv", "lock", "--python", python.path]), project, env)
+    locked = uv(["lock", "--python", python.path], project, env)
     if locked:
         return Outcome(False, [locked])
     key = cache_key(baked, project, python)
@@ -194,7 +205,7 @@ def _verify(baked: Baked, slot: int, project: Path) -> Outcome:
 def _install_and_test(
     baked: Baked, slot: int, project: Path, env: dict[str, str], python: Python, key: str
 ) -> Outcome:
-    synced = run(Step("uv sync", ["uv", "sync", "--locked", "--python", python.path]), project, env)
+    synced = uv(["sync", "--locked", "--python", python.path], project, env)
     if synced:
         return Outcome(False, [synced])
     bytecode.share(project / ".venv", session.directory() / "bytecode")
