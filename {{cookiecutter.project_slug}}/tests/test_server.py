@@ -49,6 +49,8 @@ def test_health_pages_and_a_message_round_trip(shared_server: Server):
     assert "immutable" in static.headers["Cache-Control"]
     log = shared_server.log()
     assert "lifespan" not in log.lower(), log
+    # Each request in the server's access log, whatever its format.
+    assert re.search(r'"GET /health/[^"]*" 200\b', log), log
 {%- if cookiecutter.asgi_server == "hypercorn" %}
     # Once, through Django's LOGGING (config/hypercorn.py), not also in Hypercorn's plain format.
     (listening,) = [line for line in log.splitlines() if "Running on http" in line]
