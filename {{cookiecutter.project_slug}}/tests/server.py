@@ -32,6 +32,10 @@ STOP_TIMEOUT = 5.0
 # For the tests' HTTP clients, which speak plain HTTP to 127.0.0.1: one TLS context that trusts
 # nothing, shared, where httpx would load certifi's CA bundle for each client (0.1 s of CPU).
 PLAIN_HTTP = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+{%- if cookiecutter.asgi_server == "hypercorn" %}
+# Hypercorn logs this once for each worker that listens.
+LISTENING = "Running on http"
+{%- endif %}
 
 
 def free_port() -> int:

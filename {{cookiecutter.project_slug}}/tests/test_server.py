@@ -14,7 +14,7 @@ import pytest
 from config.asgi import application
 from {{ cookiecutter.project_slug }}.core import health
 
-from tests.server import PLAIN_HTTP, Server, free_port, group_exists, wait_for_members
+from tests.server import {% if cookiecutter.asgi_server == "hypercorn" %}LISTENING, {% endif %}PLAIN_HTTP, Server, free_port, group_exists, wait_for_members
 
 Serve = Callable[..., AbstractContextManager[Server]]
 
@@ -53,7 +53,7 @@ def test_health_pages_and_a_message_round_trip(shared_server: Server):
     assert re.search(r'"GET /health/[^"]*" 200\b', log), log
 {%- if cookiecutter.asgi_server == "hypercorn" %}
     # Once, through Django's LOGGING (config/hypercorn.py), not also in Hypercorn's plain format.
-    (listening,) = [line for line in log.splitlines() if "Running on http" in line]
+    (listening,) = [line for line in log.splitlines() if LISTENING in line]
     assert json.loads(listening)["logger"] == "hypercorn.error", log
 {%- endif %}
 

@@ -28,7 +28,7 @@ import websockets
 from {{ cookiecutter.project_slug }}.core.going_away import GOING_AWAY, GoingAway
 {%- endif %}
 
-from tests.server import PLAIN_HTTP, Server, wait_for_members
+from tests.server import {% if cookiecutter.asgi_server == "hypercorn" %}LISTENING, {% endif %}PLAIN_HTTP, Server, wait_for_members
 from tests.shutdown_urls import FIRST_CHUNK, LAST_CHUNK
 
 Serve = Callable[..., AbstractContextManager[Server]]
@@ -63,10 +63,6 @@ WEBSOCKET_CLOSE = 1006
 
 # Two workers, as on a production machine: how some servers stop depends on it (README).
 WORKERS = 2
-{%- if cookiecutter.asgi_server == "hypercorn" %}
-# Each Hypercorn worker logs this once it listens.
-WORKER_LISTENING = "Running on http"
-{%- endif %}
 
 
 @pytest.fixture
@@ -99,7 +95,7 @@ def wait_for_every_worker(server: Server) -> None:
 {%- if cookiecutter.asgi_server == "granian" %}
         if log.count("Started worker-") == log.count("Spawning worker-"):
 {%- else %}
-        if log.count(WORKER_LISTENING) == WORKERS:
+        if log.count(LISTENING) == WORKERS:
 {%- endif %}
             return
         time.sleep(0.1)
