@@ -1,7 +1,7 @@
 """Reject answers that would bake a broken project, before anything is written.
 
-Each rule prints one sentence naming the field, the value and the rule, then exits 1;
-cookiecutter removes the half-made project directory when this hook fails.
+Every invalid answer is reported, one sentence each naming the field, the value and the rule;
+then the hook exits 1 and cookiecutter removes the half-made project directory.
 """
 
 import keyword
@@ -30,6 +30,8 @@ PEP440 = re.compile(
 
 
 def slug_error(slug: str) -> str | None:
+    if not slug:
+        return "is empty: give a project_name with letters, or a project_slug of your own"
     if not slug.isidentifier() or slug != slug.lower():
         return "must be a lowercase Python identifier (letters, digits and underscores, not starting with a digit)"
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
@@ -46,6 +48,22 @@ def hostname_error(host: str) -> str | None:
     return None
 
 
+RULES = {
+    "project_slug": slug_error,
+    "email": lambda value: None if EMAIL.match(value) else "must look like name@example.com",
+    "domain_name": hostname_error,
+    "version": lambda value: None if PEP440.match(value) else "must be a PEP 440 version such as 0.1.0",
+}
+
+
+def errors(answers: dict[str, str]) -> list[str]:
+    found = []
+    for field, rule in RULES.items():
+        if error := rule(answers[field]):
+            found.append(f"ERROR: {field} {answers[field]!r} {error}.")
+    return found
+
+
 def main() -> None:
     answers = {
         "project_slug": {{ cookiecutter.project_slug | tojson }},
@@ -53,17 +71,11 @@ def main() -> None:
         "domain_name": {{ cookiecutter.domain_name | tojson }},
         "version": {{ cookiecutter.version | tojson }},
     }
-    rules = {
-        "project_slug": slug_error,
-        "email": lambda value: None if EMAIL.match(value) else "must look like name@example.com",
-        "domain_name": hostname_error,
-        "version": lambda value: None if PEP440.match(value) else "must be a PEP 440 version such as 0.1.0",
-    }
-    for field, rule in rules.items():
-        error = rule(answers[field])
-        if error:
-            print(f"ERROR: {field} {answers[field]!r} {error}.")
-            sys.exit(1)
+    found = errors(answers)
+    for line in found:
+        print(line)
+    if found:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

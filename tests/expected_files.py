@@ -10,7 +10,8 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
     """
     channels, redis = options["use_channels"], options["use_redis"]
     always = [
-        ".env", ".env.example", ".gitignore", "README.md", "pyproject.toml", "manage.py",
+        ".env", ".env.example", ".gitignore", ".python-version", "README.md", "pyproject.toml",
+        "manage.py",
         "bin/serve", "config/asgi.py", "config/urls.py",
         *(f"config/settings/{name}.py" for name in ("base", "local", "production", "test")),
         f"{slug}/core/middleware.py", f"{slug}/core/async_django.py", f"{slug}/core/health.py",

@@ -39,6 +39,39 @@ def test_invalid_answer_is_refused(bake, tmp_path, capfd, field, value, rule):
     assert list((tmp_path / "cookies").rglob("*")) == [tmp_path / "cookies" / "bake00"]
 
 
+def test_every_invalid_answer_is_reported_at_once(bake, capfd):
+    result = bake(project_slug="class", email="nobody", domain_name="localhost", version="latest")
+
+    assert result.exit_code == -1
+    errors = [line for line in capfd.readouterr().out.splitlines() if line.startswith("ERROR")]
+    assert [line.split()[1] for line in errors] == [
+        "project_slug",
+        "email",
+        "domain_name",
+        "version",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("Café Chat!", "cafe_chat"), ("my-project.io", "my_project_io"), ("Zulu Chat", "zulu_chat")],
+)
+def test_the_default_slug_is_the_name_as_a_python_identifier(bake, name, slug):
+    result = bake(project_name=name)
+    assert result.exit_code == 0, result.exception
+    assert result.project_path.name == slug
+
+
+@pytest.mark.parametrize("name", ["2048 Game", "!!!"])
+def test_a_name_that_gives_no_identifier_is_refused_in_one_sentence(bake, capfd, name):
+    result = bake(project_name=name)
+
+    assert result.exit_code == -1
+    [message] = [line for line in capfd.readouterr().out.splitlines() if line.startswith("ERROR")]
+    assert message.startswith("ERROR: project_slug ")
+    assert "must be a lowercase Python identifier" in message
+
+
 def test_valid_unusual_answers_bake(bake):
     result = bake(
         project_slug="shop2",

@@ -8,7 +8,6 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 from django.test import AsyncClient
 
-from config.asgi import application
 from {{ cookiecutter.project_slug }}.rooms.consumers import (
     CLOSE_LOGIN_REQUIRED,
     CLOSE_NOT_FOUND,
@@ -18,6 +17,7 @@ from {{ cookiecutter.project_slug }}.rooms.consumers import (
 from {{ cookiecutter.project_slug }}.rooms.models import Message, Room
 from {{ cookiecutter.project_slug }}.rooms.services import room_group
 
+from config.asgi import application
 from tests.communicators import TIMEOUT, close_code, communicator, member, receive, receive_type
 
 pytestmark = pytest.mark.django_db(transaction=True)

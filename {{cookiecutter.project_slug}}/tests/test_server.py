@@ -11,9 +11,9 @@ from contextlib import AbstractContextManager
 import httpx
 import pytest
 
-from config.asgi import application
 from {{ cookiecutter.project_slug }}.core import health
 
+from config.asgi import application
 from tests.server import {% if cookiecutter.asgi_server == "hypercorn" %}LISTENING, {% endif %}PLAIN_HTTP, Server, free_port, group_exists, wait_for_members
 
 Serve = Callable[..., AbstractContextManager[Server]]
