@@ -1,4 +1,5 @@
-"""Drop the files this bake's options leave out, and give the project its own SECRET_KEY.
+"""Drop the files this bake's options leave out, give the project its own SECRET_KEY, and say
+what to do next.
 
 Which path belongs to which option lives in OPTIONAL_PATHS and nowhere else.
 """
@@ -11,6 +12,7 @@ SLUG = "{{ cookiecutter.project_slug }}"
 USE_CHANNELS = {{ cookiecutter.use_channels }}
 USE_REDIS = {{ cookiecutter.use_redis }}
 USE_DOCKER = {{ cookiecutter.use_docker }}
+POSTGRESQL = "{{ cookiecutter.database }}" == "postgresql"
 ASGI_SERVER = "{{ cookiecutter.asgi_server }}"
 CI_TOOL = "{{ cookiecutter.ci_tool }}"
 LICENSED = "{{ cookiecutter.open_source_license }}" != "Not open source"
@@ -55,12 +57,28 @@ def write_env(root: Path) -> None:
     (root / ".env").write_text("\n".join(lines) + "\n")
 
 
+def next_steps() -> str:
+    steps = [
+        (f"cd {SLUG}", ""),
+        ("uv sync", "the virtualenv, and uv.lock: commit it"),
+        *([(f"createdb {SLUG}", "PostgreSQL: see README.md, Services")] if POSTGRESQL else []),
+        *([("redis-server --daemonize yes", "Redis: see README.md, Services")] if USE_REDIS else []),
+        ("uv run manage.py migrate", ""),
+        ("uv run bin/serve dev", "http://127.0.0.1:8000"),
+        ("uv run pytest", ""),
+    ]
+    width = max(len(command) for command, _ in steps)
+    lines = [f"  {command:<{width}}  # {why}" if why else f"  {command}" for command, why in steps]
+    return "\n".join(["", "Next steps:", *lines, "README.md has the rest."])
+
+
 def main() -> None:
     root = Path.cwd()
     for relative, keep in OPTIONAL_PATHS.items():
         if not keep:
             remove(root / relative)
     write_env(root)
+    print(next_steps())
 
 
 if __name__ == "__main__":
