@@ -1,9 +1,15 @@
 """Baking through cookiecutter's API, in-process: one combination, or many across a process pool."""
 
+import contextlib
+import dataclasses
 import functools
+import importlib
+import io
 import multiprocessing
 import os
+import re
 import shlex
+import shutil
 import sys
 import traceback
 import types
@@ -15,8 +21,9 @@ from cookiecutter import generate, hooks
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
+from matrix import checks
 from matrix.options import TEMPLATE, Options, check_keys, label
-from matrix.tree import tree_hash
+from matrix.tree import digest, read, tree_hash
 
 
 def write_config(directory: Path) -> Path:
@@ -57,6 +64,7 @@ class Baked:
     path: str | None
     tree: str | None
     error: str | None
+    problems: tuple[str, ...] = ()  # tier 1's, when the bake was checked
 
 
 def share_compiled_templates() -> None:
@@ -101,13 +109,62 @@ def share_binary_checks() -> None:
     generate.is_binary = lambda path: is_binary(os.path.abspath(path))
 
 
-def run_hooks_in_a_fork() -> None:
-    """Run each rendered hook script in a fork of this process, not in a new interpreter.
+def share_constant_templates() -> None:
+    """Render a string without Jinja syntax as itself, without compiling it; an absolute path
+    whose Jinja starts in a later component as its fixed prefix plus that component onwards.
 
-    The script still runs in its own process, from the project directory, and fails the bake by
-    its exit status as under cookiecutter's own runner. A fork skips starting Python and
-    importing `site` again (two hooks per bake): a bake takes half the time. Other scripts (a
-    shell hook) still go to cookiecutter's runner.
+    cookiecutter renders every directory path it creates, output directory included: each bake
+    compiled its own paths again.
+    """
+    from_string = jinja2.Environment.from_string
+
+    class Prefixed:
+        def __init__(self, prefix: str, rest: object) -> None:
+            self.prefix, self.rest = prefix, rest
+
+        def render(self, *args: object, **kwargs: object) -> str:
+            return self.prefix + (self.rest.render(*args, **kwargs) if self.rest else "")
+
+    def prefixed_template(self, source, globals=None, template_class=None):
+        if not isinstance(source, str):
+            return from_string(self, source, globals, template_class)
+        match = JINJA_SYNTAX.search(source)
+        if match is None:
+            return Prefixed(source, None)
+        cut = source.rfind("/", 0, match.start()) + 1
+        if source.startswith("/") and not any(c.isspace() for c in source[:cut]):
+            return Prefixed(source[:cut], from_string(self, source[cut:], globals, template_class))
+        return from_string(self, source, globals, template_class)
+
+    jinja2.Environment.from_string = prefixed_template
+
+
+def share_template_sources() -> None:
+    """Read each template file once per process: they do not change during a session."""
+    get_source = jinja2.FileSystemLoader.get_source
+    sources: dict[tuple, tuple] = {}
+
+    def get_source_once(self, environment, template):
+        key = (tuple(self.searchpath), template)
+        if key not in sources:
+            source, filename, _ = get_source(self, environment, template)
+            sources[key] = (source, filename)
+        source, filename = sources[key]
+        return source, filename, lambda: True
+
+    jinja2.FileSystemLoader.get_source = get_source_once
+
+
+JINJA_SYNTAX = re.compile(r"\{[{%#]")
+
+
+def run_hooks_in_process() -> None:
+    """Run each rendered hook script in this process, from the project directory, rather than in
+    a new interpreter: a bake takes half the time.
+
+    The script fails the bake by its exit status, as under cookiecutter's own runner, and what
+    it prints goes where cookiecutter's child would print it. Other scripts (a shell hook) still
+    go to cookiecutter's runner.
     """
     run_any_script = hooks.run_script
 
@@ -118,30 +175,35 @@ def run_hooks_in_a_fork() -> None:
         path = Path(script_path)
         code = compile(path.read_bytes(), script_path, "exec")
         path.unlink()  # cookiecutter leaves the rendered script behind
-        pid = os.fork()
-        if pid == 0:
-            os._exit(_run_in_child(code, script_path, cwd))
-        status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        status = _run_script(code, script_path, cwd)
         if status != 0:
             raise FailedHookException(f"Hook script failed (exit status: {status})")
 
     hooks.run_script = run_script
 
 
-def _run_in_child(code: types.CodeType, script_path: str, cwd: Path | str) -> int:
+def _run_script(code: types.CodeType, script_path: str, cwd: Path | str) -> int:
+    """The script's exit status. What it prints is shown only when it fails: a matrix would
+    print the post-generation hook's next steps thousands of times."""
     status = 1
+    here = os.getcwd()
+    output = io.StringIO()
     try:
         os.chdir(cwd)
-        exec(code, {"__name__": "__main__", "__file__": script_path})
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            exec(code, {"__name__": "__main__", "__file__": script_path})
         status = 0
     except SystemExit as exit_:
         if exit_.code is None or isinstance(exit_.code, int):
             status = exit_.code or 0
         else:
             print(exit_.code, file=sys.stderr)  # what the interpreter does with sys.exit("...")
-    except BaseException:
+    except Exception:
         traceback.print_exc()
     finally:
+        os.chdir(here)
+        if status != 0:
+            sys.stdout.write(output.getvalue())
         sys.stdout.flush()
         sys.stderr.flush()
     return status
@@ -149,8 +211,10 @@ def _run_in_child(code: types.CodeType, script_path: str, cwd: Path | str) -> in
 
 def _start_baker() -> None:
     share_compiled_templates()
+    share_constant_templates()
+    share_template_sources()
     share_binary_checks()
-    run_hooks_in_a_fork()
+    run_hooks_in_process()
 
 
 def _bake_one(job: tuple[int, Options, str, str, str]) -> Baked:
@@ -171,3 +235,63 @@ def bake_many(
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes, initializer=_start_baker) as pool:
         return pool.map(_bake_one, jobs, chunksize=16)
+
+
+# The checks of one baking process: each distinct file is checked once per process.
+_checks: dict[str, checks.TreeChecks] = {}
+# Trees this process keeps on disk: the first combination of each (tier 2 installs from it).
+_kept: set[str] = set()
+
+CheckJob = tuple[int, Options, str, str, str, str, str]
+
+
+def _bake_and_check(job: CheckJob) -> tuple[Baked, list[str]]:
+    index, options, root, config, template, staging, expected = job
+    try:
+        path = bake(options, Path(root) / str(index), Path(config), Path(template))
+    except Exception as exc:
+        return Baked(index, options, None, None, f"{type(exc).__name__}: {exc}"), []
+    contents = read(path)
+    files = digest(path, contents)
+    tree = tree_hash(path, files=files)
+    checker = _checks.setdefault(staging, checks.TreeChecks(Path(staging)))
+    module, name = expected.split(":")
+    expectations = getattr(importlib.import_module(module), name)
+    problems, staged = checker.check(path, files, options, expectations, contents)
+    kept: str | None = str(path)
+    if tree in _kept and not problems:
+        shutil.rmtree(path.parent)  # another combination of this tree is on disk already
+        kept = None
+    _kept.add(tree)
+    return Baked(index, options, kept, tree, None, tuple(problems)), staged
+
+
+def bake_and_check_many(
+    combos: list[tuple[int, Options]],
+    root: Path,
+    config: Path,
+    expected: str,
+    template: Path = TEMPLATE,
+) -> list[Baked]:
+    """Bake and check each (index, combination), on every core; `expected` names the function
+    ("module:name") that says which paths a combination must produce.
+
+    Each tree's first combination stays on disk under root/<index>/ (and any with problems);
+    the others are removed once checked.
+    """
+    staging = root / "ruff-staging"
+    jobs = [(i, combo, str(root), str(config), str(template), str(staging), expected)
+            for i, combo in combos]  # fmt: skip
+    processes = int(os.environ.get("MATRIX_BAKE_JOBS", os.cpu_count() or 1))
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(processes, initializer=_start_baker) as pool:
+        results = pool.map(_bake_and_check, jobs, chunksize=16)
+    findings = checks.ruff_findings(staging)
+    baked = [
+        dataclasses.replace(
+            b, problems=(*b.problems, *checks.ruff_problems(staged, findings, staging))
+        )
+        for b, staged in results
+    ]
+    checks.clear(staging)
+    return baked

@@ -1,54 +1,59 @@
-"""Tier 1 over a batch of bakes: every static check, with problems reported per combination."""
+"""Tier 1: every combination bakes, and its tree is clean, complete and lint-free.
+
+The checks run as each combination is baked (matrix.bake.bake_and_check_many); the tests report
+them in chunks, grouped by problem, each group with one command that reproduces it.
+"""
 
 import math
-from collections.abc import Callable
+import tempfile
 from pathlib import Path
 
 from matrix import checks
 from matrix.bake import Baked, bake_command
-from matrix.options import TEMPLATE, Options, label
+from matrix.checks import Expectations
+from matrix.options import TEMPLATE, label
+from matrix.tree import digest
 
-# Relative path -> whether the options should have produced it.
-Expectations = Callable[[Options, str], dict[str, bool]]
-# Combinations per test: large enough that one ruff call covers many trees, small enough that
-# xdist keeps both cores busy until the end.
-CHUNK = 64
+# Combinations per test: a test only reads results, so a chunk can be large.
+CHUNK = 512
 
 
 def chunks(combinations: int) -> range:
     return range(math.ceil(combinations / CHUNK))
 
 
-def misplaced(root: Path, options: Options, expected: Expectations) -> list[str]:
-    problems = []
-    for relative, present in expected(options, root.name).items():
-        if (root / relative).exists() != present:
-            problems.append(f"{relative}: {'missing' if present else 'should not exist'}")
-    return problems
-
-
 def problems(batch: list[Baked], expected: Expectations) -> dict[int, list[str]]:
-    """Problems per combination index; a combination without problems is absent."""
+    """Check baked trees on disk now; problems per combination index (absent when none)."""
     found: dict[int, list[str]] = {}
-    trees: dict[Path, Baked] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        staging = Path(scratch)
+        checker = checks.TreeChecks(staging)
+        staged: dict[int, list[str]] = {}
+        for baked in batch:
+            if baked.error:
+                found[baked.index] = [f"bake failed: {baked.error}"]
+                continue
+            root = Path(baked.path)
+            tree_problems, staged[baked.index] = checker.check(
+                root, digest(root), baked.options, expected
+            )
+            if tree_problems:
+                found[baked.index] = tree_problems
+        findings = checks.ruff_findings(staging)
+        for index, paths in staged.items():
+            if ruff := checks.ruff_problems(paths, findings, staging):
+                found.setdefault(index, []).extend(ruff)
+    return found
+
+
+def recorded(batch: list[Baked]) -> dict[int, list[str]]:
+    """The problems found when the batch was baked."""
+    found = {}
     for baked in batch:
         if baked.error:
             found[baked.index] = [f"bake failed: {baked.error}"]
-            continue
-        root = Path(baked.path)
-        trees[root] = baked
-        tree_problems = [
-            *checks.unrendered(root),
-            *checks.empty(root),
-            *checks.uncompilable(root),
-            *checks.unparsable(root),
-            *misplaced(root, baked.options, expected),
-        ]
-        if tree_problems:
-            found[baked.index] = tree_problems
-    for root, ruff_problems in checks.ruff(trees).items():
-        if ruff_problems:
-            found.setdefault(trees[root].index, []).extend(ruff_problems)
+        elif baked.problems:
+            found[baked.index] = list(baked.problems)
     return found
 
 
@@ -61,9 +66,11 @@ def report(batch: list[Baked], found: dict[int, list[str]], template: Path = TEM
     lines = []
     for problems_, members in groups.items():
         lines.append(f"{len(members)} combination(s):")
-        for baked in members:
+        for baked in members[:10]:
             tree = f"tree {baked.tree[:12]}" if baked.tree else "no tree"
             lines.append(f"  #{baked.index} ({tree}): {label(baked.options)}")
+        if len(members) > 10:
+            lines.append(f"  ... and {len(members) - 10} more")
         lines.extend(f"    {problem}" for problem in problems_)
         lines.append(f"    reproduce: {bake_command(members[0].options, template)}")
     return "\n".join(lines)
