@@ -7,15 +7,18 @@ from pathlib import Path
 import pytest
 
 from matrix import tier2
+from matrix.commands import Command
+from matrix.userflow import Shell
 
 
 def fake_uv(directory: Path, cache_has_it: bool) -> Path:
-    """A `uv` that records its arguments and, offline, fails as uv does on a cache miss."""
+    """A `uv` that records its arguments and UV_OFFLINE, failing offline as uv does on a miss."""
     calls = directory / "calls"
     offline = "exit 0" if cache_has_it else 'echo "not found in the cache" >&2; exit 2'
     script = directory / "uv"
     script.write_text(
-        f'#!/bin/sh\necho "$*" >> {calls}\ncase " $* " in *" --offline "*) {offline};; esac\n'
+        f'#!/bin/sh\necho "$* offline=${{UV_OFFLINE:-}}" >> {calls}\n'
+        f'[ -n "$UV_OFFLINE" ] && {{ {offline}; }}\nexit 0\n'
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     return calls
@@ -24,15 +27,18 @@ def fake_uv(directory: Path, cache_has_it: bool) -> Path:
 @pytest.mark.parametrize(
     ("cache_has_it", "expected"),
     [
-        (True, ["lock --python py --offline"]),
-        (False, ["lock --python py --offline", "lock --python py"]),
+        (True, ["sync offline=1"]),
+        (False, ["sync offline=1", "sync offline="]),
     ],
 )
 def test_uv_goes_online_only_when_the_cache_lacks_something(
     tmp_path: Path, cache_has_it: bool, expected: list[str]
 ) -> None:
     calls = fake_uv(tmp_path, cache_has_it)
-    env = {**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"}
+    env = {"PATH": f"{tmp_path}:{os.environ['PATH']}", "HOME": str(tmp_path)}
+    shell = Shell(tmp_path, env, {}, tmp_path / "logs")
 
-    assert tier2.uv(["lock", "--python", "py"], tmp_path, env) is None
+    assert tier2.run_one(shell, Command("README.md, Tests", "uv sync"))
     assert calls.read_text().splitlines() == expected
+    assert [ran.status for ran in shell.ran] == ["passed"]
+    assert "UV_OFFLINE" not in shell.env, "the offline attempt's variable outlived it"

@@ -1,240 +1,250 @@
-"""Tier 2 for one distinct tree: install it in its own virtualenv and run everything it ships.
+"""Tier 2 for one tree: what a user of that bake runs, run as written, against real services.
 
-The virtualenv comes from the project's own pyproject.toml through uv (so a dependency missing
-there fails here), with the oldest Python its requires-python allows among MATRIX_PYTHONS. The
-runs use the session's Redis and PostgreSQL, each under its own database and key prefix.
+In a fresh copy of the bake, the README's commands in the order a reader meets them (install,
+first commit, migrate, the development server, tests, linters); then, in a clean checkout of the
+commit that made, every step of every CI job. A CI step that is the very same command as one the
+README flow already passed in this tree is not run twice. The services both ask for are the
+suite's own PostgreSQL and Redis, under a database and a Redis database of this tree's own.
 """
 
-import functools
 import hashlib
 import os
-import secrets
-import shlex
 import shutil
 import subprocess
-import tempfile
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-
-from packaging.specifiers import SpecifierSet
-from packaging.version import Version
 
 from matrix import bytecode, cache, session
 from matrix.bake import Baked, bake_command
+from matrix.commands import Command, Job, ci_jobs, readme_commands
 from matrix.options import label
 from matrix.services import create_database
+from matrix.userflow import Ran, Shell, scratch
 
 KIND = "tier2"
-# Output kept from a failing command: enough for a traceback, short enough to read.
-TAIL_LINES = 80
-# The first Python on which coverage.py can measure through sys.monitoring.
-SYSMON = Version("3.12")
-
-
-@dataclass
-class Step:
-    name: str
-    command: list[str]
-    env: dict[str, str] = field(default_factory=dict)  # on top of the run's environment
-
-    def shell(self) -> str:
-        return " ".join([*(f"{k}={shlex.quote(v)}" for k, v in self.env.items()), *self.command])
+TREES = "tier2-trees"
 
 
 @dataclass
 class Outcome:
     cache_hit: bool
     failures: list[str]
+    ran: list[Ran]
 
 
-@dataclass(frozen=True)
-class Python:
-    path: str
-    version: Version
-
-
-def python_for(project: Path) -> Python:
-    """The oldest interpreter in MATRIX_PYTHONS (colon-separated paths) that the project accepts."""
-    requires = tomllib.loads((project / "pyproject.toml").read_text())["project"]["requires-python"]
-    candidates = os.environ.get("MATRIX_PYTHONS", "python3").split(":")
-    for python in candidates:
-        if (version := version_of(python)) in SpecifierSet(requires):
-            return Python(python, version)
-    raise RuntimeError(f"no Python in MATRIX_PYTHONS={candidates} satisfies {requires}")
-
-
-@functools.cache
-def version_of(python: str) -> Version:
-    version = subprocess.run(
-        [python, "-c", "import platform; print(platform.python_version())"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    return Version(version)
-
-
-def service_env(baked: Baked, slot: int) -> dict[str, str]:
-    """Where this run's data lives: its own database name, Redis database and key prefix."""
-    name = f"matrix_{baked.tree[:12]}"
-    env = {"REDIS_KEY_PREFIX": name}
-    if baked.options["database"] == "postgresql":
-        # pytest-django creates and drops test_<name>.
-        env["DATABASE_URL"] = f"{os.environ['MATRIX_DATABASE_URL']}/{name}"
-    if baked.options["use_redis"]:
+def services(baked: Baked, slot: int, project: Path) -> dict[str, str]:
+    """This tree's own database and Redis database on the suite's servers, by variable."""
+    found = {}
+    if "postgres" in service_kinds(project):
+        found["DATABASE_URL"] = f"{os.environ['MATRIX_DATABASE_URL']}/{database_name(baked)}"
+    if "redis" in service_kinds(project):
         # Database 0 stays free; a Redis we did not start may have only the default 16.
         databases = int(os.environ.get("MATRIX_REDIS_DATABASES", "16"))
-        env["REDIS_URL"] = f"{os.environ['MATRIX_REDIS_URL']}/{slot % (databases - 1) + 1}"
-    return env
+        found["REDIS_URL"] = f"{os.environ['MATRIX_REDIS_URL']}/{slot % (databases - 1) + 1}"
+    return found
 
 
-def base_env(project: Path) -> dict[str, str]:
-    """The caller's environment minus anything that would leak into the project's settings."""
-    leaking = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "VIRTUAL_ENV", "PYTHONPATH"}
-    # Without bytecode files, each of a tree's ~25 Python processes (servers, checks, release
-    # steps) compiles every module it imports again: about 1 s of CPU each.
-    leaking.add("PYTHONDONTWRITEBYTECODE")
+def service_kinds(project: Path) -> set[str]:
+    """What the project runs on, from what its own .env.example names."""
+    example = (project / ".env.example").read_text()
+    return {kind for name, kind in (("DATABASE_URL=postgres", "postgres"),
+                                    ("REDIS_URL=", "redis")) if name in example}  # fmt: skip
+
+
+def database_name(baked: Baked) -> str:
+    return f"matrix_{baked.tree[:12]}"
+
+
+def base_env(home: Path) -> dict[str, str]:
+    """A user's shell: the caller's environment minus the test suite's own, its own HOME."""
+    leaking = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "VIRTUAL_ENV",
+               "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "PYTEST_ADDOPTS", "PYTEST_XDIST_WORKER",
+               "CI"}  # fmt: skip
     env = {key: value for key, value in os.environ.items() if key not in leaking}
-    # Browsers and servers write under HOME: keep that inside the throwaway tree.
-    home = project / ".home"
-    home.mkdir(exist_ok=True)
-    env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"), UV_PYTHON_DOWNLOADS="never")
-    # uv's cache is shared between runs (and sessions); HOME moved, so name it explicitly.
-    env.setdefault("UV_CACHE_DIR", os.environ.get("UV_CACHE_DIR", str(Path.home() / ".cache/uv")))
+    # uv from the suite's tools, but not the suite's virtualenv (its python, pytest, ruff...).
+    venv_bin = str(Path(shutil.which("uv") or "uv").resolve().parent)
+    path = [entry for entry in env.get("PATH", "").split(os.pathsep) if entry != venv_bin]
+    env["PATH"] = os.pathsep.join([str(tools_dir()), *path])
+    home.mkdir(parents=True, exist_ok=True)
+    env.update(
+        HOME=str(home),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        # uv's cache is shared by every tree (and session); HOME moved, so name it explicitly.
+        UV_CACHE_DIR=os.environ.get("UV_CACHE_DIR", str(Path.home() / ".cache" / "uv")),
+        # Never download a Python: the machine's own must do, as .python-version asks.
+        UV_PYTHON_DOWNLOADS="never",
+        GIT_AUTHOR_NAME="Matrix", GIT_AUTHOR_EMAIL="matrix@example.com",
+        GIT_COMMITTER_NAME="Matrix", GIT_COMMITTER_EMAIL="matrix@example.com",
+    )  # fmt: skip
     return env
 
 
-def steps(python: Python) -> list[Step]:
-    """What runs in the tree's virtualenv, once uv has synced it for `python`."""
-    venv_python = ".venv/bin/python"
-    migrations = ["manage.py", "makemigrations", "--check", "--dry-run"]
-    deploy = ["manage.py", "check", "--deploy", "--fail-level", "WARNING"]
-    production = {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-    }
-    # Every test, the browser ones (deselected by the project's addopts) included, in one session:
-    # a second session would set up the test database and the live server's release steps again.
-    pytest = [venv_python, "-m", "pytest", "-p", "no:cacheprovider", "-m", "e2e or not e2e"]
-    coverage = {}
-    if python.version >= SYSMON:
-        # Coverage's sys.monitoring core costs a fraction of its default tracer's CPU.
-        coverage = {"COVERAGE_CORE": "sysmon"}
-    else:
-        # Older Pythons have only the tracer, which adds about 60% to the suite's CPU. The code
-        # it would measure is the same in the tree's twin on the other Django version, which
-        # runs on 3.12+ with coverage and its threshold (tests/test_matrix_tier2.py holds the
-        # two alike): here the same tests prove the code on the older Python.
-        pytest.append("--no-cov")
-    return [
-        Step("manage.py check", [venv_python, "manage.py", "check"]),
-        Step("makemigrations", [venv_python, *migrations]),
-        Step("check --deploy", [venv_python, *deploy], production),
-        Step("pytest", pytest, coverage),
-    ]
+def tools_dir() -> Path:
+    """A directory holding only `uv`, put first on the user's PATH."""
+    directory = session.directory() / "tools"
+    if not (directory / "uv").exists():
+        directory.mkdir(exist_ok=True)
+        with_uv = directory / f"uv.{os.getpid()}"
+        with_uv.symlink_to(Path(shutil.which("uv")).resolve())
+        with_uv.replace(directory / "uv")
+    return directory
 
 
-def run(step: Step, cwd: Path, env: dict[str, str]) -> str | None:
-    """None when the step passes, else its name, command and the tail of its output."""
-    result = subprocess.run(
-        step.command, cwd=cwd, env=env | step.env, capture_output=True, text=True, timeout=900,
-        check=False,
-    )  # fmt: skip
-    if result.returncode == 0:
-        return None
-    output = (result.stdout + result.stderr).splitlines()[-TAIL_LINES:]
-    return f"$ {step.shell()}\nexited {result.returncode}:\n" + "\n".join(output)
-
-
-def uv(args: list[str], project: Path, env: dict[str, str]) -> str | None:
-    """`uv <args>` from the shared cache alone, and over the network only if the cache lacks
-    something: offline once the cache is filled. An empty cache fills as trees need packages
-    (the offline attempt fails at once); a filled one spares each tree PyPI's round trips."""
-    step = Step(f"uv {args[0]}", ["uv", *args])
-    offline = Step(step.name, [*step.command, "--offline"])
-    if run(offline, project, env) is None:
-        return None
-    return run(step, project, env)
-
-
-def cache_key(baked: Baked, project: Path, python: Python) -> str:
+def cache_key(project: Path) -> str:
+    """Everything the run depends on: the bake's files, what its dependencies resolve to, the
+    Python uv picks for it, and the code of this tier."""
     digest = hashlib.sha256()
-    digest.update(baked.tree.encode())
-    digest.update((project / "uv.lock").read_bytes())  # the resolved dependency versions
-    digest.update(f"{python.path} {python.version}".encode())
-    digest.update(Path(__file__).read_bytes())  # what tier 2 runs is part of its result
+    for path in sorted(project.rglob("*")):
+        if path.is_file() and path.name != ".env":  # .env holds the bake's random SECRET_KEY
+            digest.update(f"{path.relative_to(project)}\0{os.access(path, os.X_OK)}\0".encode())
+            digest.update(path.read_bytes())
+    resolved = resolve(project)
+    digest.update(resolved.encode())
+    for module in ("tier2.py", "userflow.py", "commands.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
     return digest.hexdigest()
 
 
-def working_copy(baked: Baked) -> Path:
-    """A copy of the baked tree to install into: tier 1 may be reading the original meanwhile."""
-    source = Path(baked.path)
-    # A directory of its own per call: the same tree may be verified twice at once (the
-    # defaults suite and the matrix).
-    parent = session.directory() / "tier2-trees"
-    parent.mkdir(exist_ok=True)
-    copy = Path(tempfile.mkdtemp(prefix=f"{baked.tree[:12]}-", dir=parent)) / source.name
-    shutil.copytree(source, copy, symlinks=True)
-    return copy
+def resolve(project: Path) -> str:
+    """The lock and Python the project's own pyproject.toml and .python-version resolve to, made
+    in a scratch directory: the bake itself stays as the user gets it."""
+    work = scratch(session.directory() / "locks-scratch", "lock-")
+    try:
+        for name in ("pyproject.toml", ".python-version"):
+            shutil.copy2(project / name, work / name)
+        env = base_env(work / ".home")
+        for offline in (True, False):
+            result = subprocess.run(
+                ["uv", "lock", *(["--offline"] if offline else [])],
+                cwd=work, env=env, capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            if result.returncode == 0:
+                break
+        python = subprocess.run(
+            ["uv", "python", "find"], cwd=work, env=env, capture_output=True, text=True, check=False
+        ).stdout
+        lock = (work / "uv.lock").read_text() if (work / "uv.lock").exists() else result.stderr
+        return f"{python}\n{lock}"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def verify(baked: Baked, slot: int) -> Outcome:
-    project = working_copy(baked)
-    try:
-        return _verify(baked, slot, project)
-    finally:
-        # A tree's virtualenv is thousands of files: removed now, while the other workers keep
-        # the cores busy, rather than all together when the session ends.
-        shutil.rmtree(project.parent, ignore_errors=True)
-
-
-def _verify(baked: Baked, slot: int, project: Path) -> Outcome:
-    env = base_env(project)
-    python = python_for(project)
-    locked = uv(["lock", "--python", python.path], project, env)
-    if locked:
-        return Outcome(False, [locked])
-    key = cache_key(baked, project, python)
-    # The defaults suite and the matrix reach the default tree at about the same time; two runs
-    # of one tree would also share its database names (per tree, whatever uv resolved).
+    project = Path(baked.path)
+    key = cache_key(project)
+    # The same tree may be asked for twice at once (the defaults test and the matrix): the
+    # second waits and finds the first one's result.
     with cache.exclusive(KIND, baked.tree):
         if cache.lookup(KIND, key) is not None:
-            return Outcome(True, [])
-        return _install_and_test(baked, slot, project, env, python, key)
+            return Outcome(True, [], [])
+        root = scratch(session.directory() / TREES, f"{baked.tree[:12]}-")
+        try:
+            outcome = run_user_commands(baked, slot, root)
+        finally:
+            # A tree's virtualenvs are thousands of files: removed now, while the other workers
+            # keep the cores busy, rather than all together when the session ends.
+            shutil.rmtree(root, ignore_errors=True)
+        if not outcome.failures:
+            cache.record(KIND, key, {"tree": baked.tree, "options": baked.options})
+        return outcome
 
 
-def _install_and_test(
-    baked: Baked, slot: int, project: Path, env: dict[str, str], python: Python, key: str
-) -> Outcome:
-    synced = uv(["sync", "--locked", "--python", python.path], project, env)
-    if synced:
-        return Outcome(False, [synced])
-    bytecode.share(project / ".venv", session.directory() / "bytecode")
-    env |= service_env(baked, slot)
-    if "DATABASE_URL" in env:
-        create_database(os.environ["MATRIX_DATABASE_URL"], env["DATABASE_URL"].rsplit("/", 1)[1])
-    failures = [failure for step in steps(python) if (failure := run(step, project, env))]
-    if not failures:
-        cache.record(KIND, key, {"tree": baked.tree, "options": baked.options})
-    return Outcome(False, failures)
+def run_user_commands(baked: Baked, slot: int, root: Path) -> Outcome:
+    source = Path(baked.path)
+    project = root / "readme" / source.name
+    shutil.copytree(source, project, symlinks=True)
+    urls = services(baked, slot, project)
+    if "DATABASE_URL" in urls:
+        create_database(os.environ["MATRIX_DATABASE_URL"], database_name(baked))
+    env = base_env(root / "home")
+    # REDIS_KEY_PREFIX keeps two runs of one tree apart should they share a Redis database.
+    env["REDIS_KEY_PREFIX"] = database_name(baked)
+    # The services are the user's to start before the first command: they are in the
+    # environment from the start, as `.env` or a shell profile would have them.
+    shell = Shell(project, env | urls, urls, root / "logs" / "readme")
+    for command in readme_commands(project):
+        if not run_one(shell, command):
+            return Outcome(False, [failure(baked, shell.ran[-1])], shell.ran)
+    passed = {ran.command.text for ran in shell.ran if ran.status == "passed"}
+    ran = list(shell.ran)
+    for number, job in enumerate(ci_jobs(project)):
+        checkout = root / f"ci-{number}" / source.name
+        clone(project, checkout)
+        job_shell = ci_shell(job, checkout, env, urls, root / "logs" / f"ci-{number}")
+        for command in job.commands:
+            if command.text in passed:
+                job_shell.skip(command, "the same command passed in the README's flow above")
+            elif not run_one(job_shell, command):
+                return Outcome(False, [failure(baked, job_shell.ran[-1])], ran + job_shell.ran)
+        ran += job_shell.ran
+    return Outcome(False, [], ran)
 
 
-def report(members: list[Baked], outcome: Outcome, slot: int) -> str:
-    """What failed, for which combinations, and the commands that reproduce it by hand."""
+def run_one(shell: Shell, command: Command) -> bool:
+    """Run a command; uv's install commands try the shared cache alone first (offline), and
+    reach PyPI only when it lacks something."""
+    if command.text.split()[:2] in (["uv", "sync"], ["uv", "lock"]):
+        offline = Command(command.where, command.text, command.env | {"UV_OFFLINE": "1"})
+        if shell.run(offline).status == "passed":
+            share_bytecode(shell.cwd)
+            return True
+        shell.ran.pop()
+    passed = shell.run(command).status == "passed"
+    share_bytecode(shell.cwd)
+    return passed
+
+
+def share_bytecode(project: Path) -> None:
+    if (project / ".venv").is_dir():
+        bytecode.share(project / ".venv", session.directory() / "bytecode")
+
+
+def clone(project: Path, checkout: Path) -> None:
+    """What CI checks out: the commit the README's first steps made, else the bake committed."""
+    checkout.parent.mkdir(parents=True)
+    if (project / ".git").exists():
+        subprocess.run(["git", "clone", "--quiet", str(project), str(checkout)], check=True)
+        return
+    shutil.copytree(project, checkout, ignore=shutil.ignore_patterns(".venv"))
+    for command in (["init", "--quiet"], ["add", "-A"], ["commit", "--quiet", "-m", "bake"]):
+        subprocess.run(["git", *command], cwd=checkout, check=True, env=base_env(checkout.parent))
+
+
+def ci_shell(job: Job, checkout: Path, env: dict, urls: dict, logs: Path) -> Shell:
+    job_env = env | job.env | {"CI": "true"}
+    if job.where.startswith(".github"):
+        job_env["GITHUB_ACTIONS"] = "true"
+    else:
+        job_env["GITLAB_CI"] = "true"
+    for path in job.cache_paths:
+        # The runner restores the job's cache from earlier runs: here, uv's shared cache.
+        if job_env.get("UV_CACHE_DIR") == path:
+            subprocess.run(["cp", "-al", env["UV_CACHE_DIR"], str(checkout / path)], check=True)
+    github_env = logs.parent / f"{logs.name}.github_env" if "GITHUB_ACTIONS" in job_env else None
+    logs.parent.mkdir(parents=True, exist_ok=True)
+    return Shell(checkout, job_env, urls, logs, github_env)
+
+
+def failure(baked: Baked, ran: Ran) -> str:
+    return f"tree {baked.tree[:12]} ({label(baked.options)}):\n{ran.describe()}"
+
+
+def report(members: list[Baked], outcome: Outcome) -> str:
+    """What failed, for which combinations, what passed before it, and how to get the bake."""
     first = members[0]
-    project = Path(first.path)
-    python = python_for(project)
-    services = " ".join(f"{key}={value}" for key, value in service_env(first, slot).items())
     return "\n".join(
         [
             f"tree {first.tree} failed tier 2; {len(members)} combination(s) share it:",
-            *(f"  {label(baked.options)}" for baked in members),
+            *(f"  {label(baked.options)}" for baked in members[:8]),
+            *([f"  ... and {len(members) - 8} more"] if len(members) > 8 else []),
             "",
             *outcome.failures,
             "",
-            "reproduce (with your own PostgreSQL/Redis in the URLs):",
-            f"  {bake_command(first.options)}",
-            f"  cd /tmp/repro/{project.name}",
-            f"  uv sync --python {python.path}",
-            *(f"  {services} {step.shell()}" for step in steps(python)),
+            "passed before it:",
+            *(f"  {ran.status}: $ {ran.command.text}" for ran in outcome.ran[:-1]),
+            "",
+            f"reproduce: {bake_command(first.options)}, then the commands above",
+            f"in /tmp/repro/{Path(first.path).name}, with your own DATABASE_URL and REDIS_URL",
         ]
     )
