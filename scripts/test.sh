@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The template's whole test suite: bake every option combination, check every tree, install and
-# test every distinct one. Extra arguments go to pytest (quick subset: -m "not matrix").
+# The template's whole test suite: bake and check every option combination (tier 1), and run what
+# a user runs in the trees of the covering plan (tier 2; MATRIX_TIER2=all: every distinct tree).
+# Extra arguments go to pytest (quick subset: -m "not matrix").
 # Installs what it needs: Debian packages when missing (as root), the Python tools into .venv/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,22 +22,16 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Django 5.2 trees run on the oldest Python here (3.11), 6.1 trees need 3.12.
-python312=""
-# Run, not just found: a pyenv shim exists for every installed version but runs only when selected.
-for candidate in "$(pyenv prefix 3.12 2>/dev/null | head -n1)/bin/python" python3.12; do
-  if "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
-    python312="$candidate"
-    break
+# Each bake's .python-version names the oldest Python it accepts (3.11 for Django 5.2, 3.12 for
+# 6.1); uv finds them on PATH, through pyenv's shims where pyenv manages them.
+probe="$(mktemp -d)"
+for version in 3.11 3.12; do
+  if ! (cd "$probe" && echo "$version" > .python-version && "python$version" -c '' 2>/dev/null); then
+    echo "Install Python $version (for example: pyenv install $version) so that every bake can run." >&2
+    exit 1
   fi
 done
-if [[ -z "$python312" ]]; then
-  echo "Install Python 3.12 (for example: pyenv install 3.12) so that Django 6.1 projects can run." >&2
-  exit 1
-fi
-# Real paths, not pyenv shims (which pick a version by the current directory).
-real() { "$1" -c 'import sys; print(sys.executable)'; }
-export MATRIX_PYTHONS="$(real python3):$(real "$python312")"
+rm -r "$probe"
 
 if [[ ! -x .venv/bin/python ]]; then
   python3 -m venv .venv

@@ -1,12 +1,13 @@
-"""Every selected combination baked once per session, shared by the controller and its workers.
+"""Every selected combination baked and checked once per session, and tier 2's plan baked.
 
-Tier 2 is parametrized by distinct tree, so collection needs the tree hashes, and the same bakes
-then serve tier 1: whichever process collects the matrix first bakes it (a file lock keeps the
-others waiting) and writes the manifest to the session's dir.
+Tier 2 is parametrized by plan row (or by distinct tree), so collection needs the bakes, and
+they serve tier 1 too: whichever process collects the matrix first bakes and checks every
+combination (a file lock keeps the others waiting), then bakes the plan's rows, and writes the
+manifest to the session's dir.
 
 When a previous session baked the same template with the same tools and tier 1 passed, the
-manifest comes from the cache: only one combination per distinct tree is baked again (tier 2
-installs from it), and its tree hash must still match the cached one.
+manifest comes from the cache: only one combination per distinct tree is baked again, and its
+tree hash must still match the cached one.
 """
 
 import dataclasses
@@ -16,11 +17,12 @@ import json
 import time
 from pathlib import Path
 
-from matrix import cache, session
-from matrix.bake import Baked, bake_many
+from matrix import cache, plan, session
+from matrix.bake import Baked, bake_and_check_many, bake_many
 from matrix.options import selected_combinations
 
 KIND = "tier1"
+EXPECTED = "expected_files:expected_paths"
 
 
 def _path() -> Path:
@@ -28,16 +30,30 @@ def _path() -> Path:
 
 
 def load() -> list[Baked]:
+    """Every selected combination, in order, with its tree and tier 1's problems."""
+    return [Baked(**b) for b in _written()["baked"]]
+
+
+def plan_rows() -> list[Baked]:
+    """Tier 2's plan: full combinations (free text included), each baked and checked."""
+    return [Baked(**b) for b in _written()["plan"]]
+
+
+def behaviour_keys() -> list[str]:
+    return _written()["behaviour_keys"]
+
+
+def _ensure() -> None:
     with (session.directory() / "manifest.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not _path().exists():
             _path().write_text(json.dumps(_bake()))
-    return [Baked(**b) for b in _written()["baked"]]
 
 
 @functools.cache
 def _written() -> dict:
-    """The session's manifest, once it exists: written once, then only read (by every test)."""
+    """The session's manifest: written once, then only read (by every test)."""
+    _ensure()
     return json.loads(_path().read_text())
 
 
@@ -46,12 +62,37 @@ def _bake() -> dict:
     combinations = selected_combinations()
     key = cache.template_key(combinations)
     cached = cache.lookup(KIND, key)
+    baked = None
     if cached is not None:
         baked = rebake_one_per_tree([Baked(**b) for b in cached["baked"]], _trees())
-        if baked is not None:
-            return _record(baked, key, started, cached=True)
-    baked = bake_many(list(enumerate(combinations)), _trees(), session.cookiecutter_config())
-    return _record(baked, key, started, cached=False)
+    from_cache = baked is not None
+    if baked is None:
+        jobs = list(enumerate(combinations))
+        baked = bake_and_check_many(jobs, _trees(), session.cookiecutter_config(), EXPECTED)
+    bake_seconds = time.perf_counter() - started
+    rows = plan.make_plan(baked)
+    plan_root = session.directory() / "plan"
+    planned = bake_and_check_many(
+        list(enumerate(rows)), plan_root, session.cookiecutter_config(), EXPECTED
+    )
+    # A plan row's bake stays on disk even when its tree repeats: tier 2 runs each row.
+    planned = [dataclasses.replace(b, path=b.path or _rebake(b, plan_root)) for b in planned]
+    return {
+        "key": key,
+        "cached": from_cache,
+        "seconds": bake_seconds,
+        "plan_seconds": time.perf_counter() - started - bake_seconds,
+        "baked": [dataclasses.asdict(b) for b in baked],
+        "plan": [dataclasses.asdict(b) for b in planned],
+        "behaviour_keys": plan.behaviour_keys(baked),
+    }
+
+
+def _rebake(baked: Baked, root: Path) -> str:
+    [again] = bake_many(
+        [(baked.index, baked.options)], root / "again", session.cookiecutter_config()
+    )
+    return again.path
 
 
 def rebake_one_per_tree(baked: list[Baked], root: Path) -> list[Baked] | None:
@@ -69,25 +110,23 @@ def _trees() -> Path:
     return session.directory() / "trees"
 
 
-def _record(baked: list[Baked], key: str, started: float, *, cached: bool) -> dict:
-    return {
-        "key": key,
-        "cached": cached,
-        "seconds": time.perf_counter() - started,
-        "baked": [dataclasses.asdict(b) for b in baked],
-    }
-
-
 def record_passed() -> None:
     """Keep this session's manifest for the next one: called once tier 1 passed in full."""
     record = _written()
     if not record["cached"]:
-        cache.record(KIND, record["key"], {"baked": record["baked"]})
+        baked = [{**b, "path": None} for b in record["baked"]]
+        cache.record(KIND, record["key"], {"baked": baked})
 
 
 def is_cached() -> bool:
     return _written()["cached"]
 
 
-def bake_seconds() -> float | None:
-    return _written()["seconds"] if _path().exists() else None
+def written() -> bool:
+    return _path().exists()
+
+
+def seconds() -> tuple[float, float]:
+    """Baking and checking every combination, and baking and checking the plan's rows."""
+    record = _written()
+    return record["seconds"], record["plan_seconds"]

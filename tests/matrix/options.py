@@ -46,6 +46,14 @@ def selected_combinations() -> list[Options]:
     ]
 
 
+def tier2_mode() -> str:
+    """MATRIX_TIER2: "plan" (the covering plan, the default) or "all" (every distinct tree)."""
+    mode = os.environ.get("MATRIX_TIER2", "plan")
+    if mode not in ("plan", "all"):
+        raise ValueError(f"MATRIX_TIER2={mode!r}: use 'plan' (the default) or 'all'")
+    return mode
+
+
 def format_value(value: str | bool) -> str:
     """How cookiecutter's command line spells a value (it reads "yes"/"no" back as booleans)."""
     if isinstance(value, bool):

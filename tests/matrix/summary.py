@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from matrix import manifest
+from matrix import manifest, plan
 from matrix.bake import Baked
-from matrix.options import TEMPLATE
+from matrix.options import TEMPLATE, label, tier2_mode
 
 # The last run's table, for bench/run.py to quote next to its own figures.
 SUMMARY_FILE = TEMPLATE / ".cache" / "matrix" / "summary.txt"
@@ -46,28 +46,35 @@ class Tally:
         return f"{self.cache_hits[tier]}/{self.tests[tier]}"
 
     def print(self, terminal: pytest.TerminalReporter) -> None:
-        if not self.tests:
+        if not self.tests or not manifest.written():
             return
-        seconds = manifest.bake_seconds()
-        baked = manifest.load() if seconds is not None else []
+        bake_seconds, plan_seconds = manifest.seconds()
+        baked = manifest.load()
+        rows = manifest.plan_rows()
+        keys = manifest.behaviour_keys()
+        allowed = plan.allowed_tuples(baked, keys)
+        covered = plan.tuples((row.options for row in rows), keys) & allowed
         on_disk = sum(b.path is not None for b in baked)
+        cached = " (tier 1 from the cache)" if manifest.is_cached() else ""
         trees = _trees(baked)
-        rows = [
+        rows_text = [
             ("combinations", f"{len(baked)}"),
             ("distinct trees", f"{len(trees)}"),
-            ("bake (wall)", f"{seconds or 0:.0f} s, {on_disk} baked"),
+            ("behaviour options", " ".join(keys)),
+            ("plan", f"{len(rows)} rows; {len(covered)} of {len(allowed)} "
+                     f"{plan.STRENGTH}-tuples of values covered"),
+            ("bake and check (wall)", f"{bake_seconds:.0f} s, {on_disk} trees kept{cached}"),
+            ("plan bake and check (wall)", f"{plan_seconds:.0f} s"),
             ("tier 1 (summed over workers)", self._tier("tier1")),
             ("tier 1 cache hits", self._hits("tier1")),
-            ("tier 2 (summed over workers)", self._tier("tier2")),
+            (f"tier 2, {tier2_mode()} (summed)", self._tier("tier2")),
             ("tier 2 cache hits", self._hits("tier2")),
             ("session (wall)", f"{time.perf_counter() - self.started:.0f} s"),
         ]  # fmt: skip
-        width = max(len(name) for name, _ in rows)
-        lines = [f"{name:<{width}}  {value}" for name, value in rows]
-        lines += ["", "trees (hash: fixed options; combinations sharing it, options that vary):"]
-        for tree, members in trees.items():
-            fixed, varying = _split(members)
-            lines.append(f"{tree[:12]}: {fixed}; {len(members)}, varying {varying or '-'}")
+        width = max(len(name) for name, _ in rows_text)
+        lines = [f"{name:<{width}}  {value}" for name, value in rows_text]
+        lines += ["", "plan rows (the options tier 2 ran; free text in the test ids' order):"]
+        lines += [f"{n:3d}: {label(row.options)}" for n, row in enumerate(rows)]
         terminal.section("matrix summary")
         for line in lines:
             terminal.write_line(line)
@@ -81,13 +88,6 @@ def _trees(baked: list[Baked]) -> dict[str, list[Baked]]:
         if item.tree:
             trees[item.tree].append(item)
     return trees
-
-
-def _split(members: list[Baked]) -> tuple[str, str]:
-    keys = members[0].options.keys()
-    varying = [key for key in keys if len({m.options[key] for m in members}) > 1]
-    fixed = " ".join(f"{key}={members[0].options[key]}" for key in keys if key not in varying)
-    return fixed, " ".join(varying)
 
 
 TALLY = Tally()

@@ -1,0 +1,155 @@
+"""Which trees tier 2 verifies: a covering array over the options that change behaviour.
+
+Behaviour options are found, not listed: a key is one when two baked combinations that differ in
+that key alone have different trees. Every combination of values of any STRENGTH of them that
+some baked combination has (the hook may refuse others) is in at least one row of the plan; the
+defaults are always the first row. Each value of every other option (CI, Docker, license) meets
+each value of every behaviour option in some row: each CI file runs with each database, server
+and Redis choice.
+covertable builds the array, deterministically: its order comes from a hash with a salt, and
+the smallest plan over SALTS wins (the first such salt on a tie).
+
+Each row also gets free-text answers from TEXTS, so that names sorting before and after
+`config`, non-ASCII names and names with dashes and dots are baked and run too.
+"""
+
+import itertools
+from collections.abc import Iterable, Sequence
+
+from covertable import make
+
+from matrix.bake import Baked
+from matrix.options import DEFAULTS, Options
+
+STRENGTH = 3
+SALTS = range(32)
+
+# Free-text answers, one set per plan row in turn (the first row keeps cookiecutter.json's).
+TEXTS: list[dict[str, str]] = [
+    {},
+    {"project_name": "Blog", "author_name": "Ada Lovelace", "email": "ada@blog.example",
+     "domain_name": "blog.example", "version": "1.0.0", "description": "A blog's chat."},
+    {"project_name": "Zulu Chat", "author_name": "Zoë Zimmer", "email": "zoe+chat@zulu.example.org",
+     "domain_name": "chat.zulu.example.org", "version": "2.3.0rc1", "description": "Zulu's rooms."},
+    {"project_name": "Café Chat!", "author_name": "José Muñoz", "email": "jose@cafe.example",
+     "domain_name": "cafe-chat.example", "version": "0.0.1.dev3", "description": "Où l'on cause."},
+    {"project_name": "my-project.io", "author_name": "O'Brien & Sons", "email": "dev@my-project.io",
+     "domain_name": "my-project.io", "version": "10.4.post1", "description": 'Says "hi" & <bye>.'},
+]  # fmt: skip
+
+Tuple = tuple[tuple[str, object], ...]
+
+
+def behaviour_keys(baked: Sequence[Baked]) -> list[str]:
+    """The keys whose value alone changes some tree, in cookiecutter.json's order."""
+    selected = [item for item in baked if item.tree]
+    found = []
+    for key in selected[0].options if selected else []:
+        trees_by_rest: dict[tuple, set[str]] = {}
+        for item in selected:
+            rest = tuple((k, v) for k, v in item.options.items() if k != key)
+            trees_by_rest.setdefault(rest, set()).add(item.tree)
+        if any(len(trees) > 1 for trees in trees_by_rest.values()):
+            found.append(key)
+    return found
+
+
+def tuples(rows: Iterable[Options], keys: Sequence[str], strength: int = STRENGTH) -> set[Tuple]:
+    """Every combination of values of `strength` of these keys that some row has."""
+    width = min(strength, len(keys))
+    found = set()
+    for row in rows:
+        for chosen in itertools.combinations(keys, width):
+            found.add(tuple((key, row[key]) for key in chosen))
+    return found
+
+
+def allowed_tuples(baked: Sequence[Baked], keys: Sequence[str]) -> set[Tuple]:
+    """The tuples some combination has that baked (the hook refuses the rest)."""
+    return tuples((b.options for b in baked if b.tree), keys)
+
+
+def make_plan(baked: Sequence[Baked]) -> list[Options]:
+    """The plan's rows: full options (every key of cookiecutter.json, free text included)."""
+    selected = [b for b in baked if b.tree]
+    if not selected:
+        return []
+    keys = behaviour_keys(selected)
+    first = selected[0].options
+    # Keys and values in the order the combinations came in: cookiecutter.json's.
+    values: dict[str, dict] = {key: {} for key in first}
+    for item in selected:
+        for key, value in item.options.items():
+            values[key].setdefault(value, None)
+    factors = {key: list(found) for key, found in values.items() if len(found) > 1}
+    preset = {key: first[key] for key in factors}
+    allowed = {tuple(item.options.items()) for item in selected}
+    constraints = never_baked(selected, factors)
+    best: list[dict] | None = None
+    for salt in SALTS:
+        rows = covering_rows(factors, keys, preset, str(salt), constraints)
+        if all(tuple((first | row).items()) in allowed for row in rows) and (
+            best is None or len(rows) < len(best)
+        ):
+            best = rows
+    if best is None:
+        raise RuntimeError("covertable made no plan whose every row bakes")
+    return [first | row | TEXTS[number % len(TEXTS)] for number, row in enumerate(best)]
+
+
+def never_baked(selected: Sequence[Baked], factors: dict[str, list]) -> list[dict]:
+    """covertable constraints against the pairs and triples of values no baked combination has:
+    the hook refused every combination holding them."""
+    keys = list(factors)
+    seen = {width: tuples((b.options for b in selected), keys, width) for width in (2, 3)}
+    constraints, forbidden = [], []
+    for width in (2, 3):
+        for chosen in itertools.combinations(keys, min(width, len(keys))):
+            for values in itertools.product(*(factors[key] for key in chosen)):
+                candidate = tuple(zip(chosen, values, strict=True))
+                implied = any(set(pair) <= set(candidate) for pair in forbidden)
+                if candidate not in seen[width] and not implied:
+                    forbidden.append(candidate)
+                    conditions = [{"operator": "eq", "left": k, "value": v} for k, v in candidate]
+                    constraints.append(
+                        {
+                            "operator": "not",
+                            "condition": {"operator": "and", "conditions": conditions},
+                        }
+                    )
+    return constraints
+
+
+def covering_rows(
+    factors: dict[str, list],
+    keys: Sequence[str],
+    preset: dict,
+    salt: str,
+    constraints: list[dict] | None = None,
+) -> list[dict]:
+    """Rows covering every STRENGTH-tuple of the behaviour keys and every pair of a behaviour
+    key with another key; nothing is asked of the other keys among themselves."""
+    if not factors:
+        return [{}]
+    behaviour = [key for key in keys if key in factors]
+    others = [key for key in factors if key not in behaviour]
+    sub_models = []
+    if len(behaviour) > 1:
+        sub_models.append({"fields": behaviour, "strength": min(STRENGTH, len(behaviour))})
+    if len(others) > 1:
+        sub_models.append({"fields": others, "strength": 1})
+    strength = min(2, len(factors))
+    rows = make(
+        factors,
+        strength=strength,
+        sub_models=sub_models,
+        presets=[preset],
+        salt=salt,
+        constraints=constraints or None,
+    )
+    # covertable returns dicts in its own key order; the preset row comes first.
+    return [{key: row[key] for key in factors} for row in rows]
+
+
+def defaults_first(plan: list[Options]) -> bool:
+    return bool(plan) and all(plan[0][key] == value for key, value in DEFAULTS.items())
