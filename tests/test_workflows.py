@@ -34,19 +34,23 @@ def test_actionlint_reports_a_broken_workflow(tmp_path):
     assert any("nope" in finding for finding in actionlint([broken]))
 
 
-def test_matrix_shards_cover_every_django_version_and_server():
-    shards = CI["jobs"]["matrix"]["strategy"]["matrix"]
+def test_exhaustive_shards_cover_every_django_version_and_server_and_every_tree():
+    shards = CI["jobs"]["exhaustive"]["strategy"]["matrix"]
     assert shards["django_version"] == SPACE["django_version"]
     assert shards["asgi_server"] == SPACE["asgi_server"]
-    env = CI["jobs"]["matrix"]["env"]
+    env = CI["jobs"]["exhaustive"]["env"]
     expected = "django_version=${{ matrix.django_version }} asgi_server=${{ matrix.asgi_server }}"
     assert env["MATRIX_ONLY"] == expected
+    assert env["MATRIX_TIER2"] == "all"
 
 
 def test_jobs_run_the_suites_commands():
     commands = {name: [step.get("run", "") for step in job["steps"]]
                 for name, job in CI["jobs"].items()}  # fmt: skip
     assert 'bash scripts/test.sh -m "not matrix"' in commands["quick"]
-    assert "bash scripts/test.sh -m matrix" in commands["matrix"]
-    assert {"redis", "postgres"} <= set(CI["jobs"]["matrix"]["services"])
+    assert "bash scripts/test.sh -m matrix" in commands["plan"]
+    assert "MATRIX_TIER2" not in CI["jobs"]["plan"].get("env", {})
+    assert "bash scripts/test.sh -m matrix" in commands["exhaustive"]
+    for job in ("plan", "exhaustive"):
+        assert {"redis", "postgres"} <= set(CI["jobs"][job]["services"])
     assert any("ruff check" in command for command in commands["lint"])
