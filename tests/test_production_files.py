@@ -339,6 +339,11 @@ def test_github_workflow(baker: Baker, context):
         step for step in job["steps"] if step.get("uses", "").startswith("astral-sh/setup-uv@")
     ]
     assert setup_uv["with"]["enable-cache"] is True
+    # Every action pinned by commit, its version in a comment: a tag can be moved.
+    lines = workflow_file.read_text().splitlines()
+    uses = [line.split("uses:", 1)[1].strip() for line in lines if "uses:" in line]
+    assert uses
+    assert all(re.fullmatch(r"[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*", use) for use in uses), uses
     assert_runs_every_ci_step([step["run"] for step in job["steps"] if "run" in step])
 
 
