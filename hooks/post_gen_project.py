@@ -30,9 +30,9 @@ OPTIONAL_PATHS = {
     f"{SLUG}/rooms/static/rooms/live.js": USE_CHANNELS,
     f"{SLUG}/core/going_away.py": USE_CHANNELS,
     # Server settings that their command line cannot give (bin/serve).
-    "config/workers.py": USE_CHANNELS and ASGI_SERVER == "uvicorn",
+    "config/gunicorn_worker.py": USE_CHANNELS and ASGI_SERVER == "uvicorn",
     "config/hypercorn.py": ASGI_SERVER == "hypercorn",
-    "config/daphne_workers.py": ASGI_SERVER == "daphne",
+    "config/daphne_launcher.py": ASGI_SERVER == "daphne",
     "tests/communicators.py": USE_CHANNELS,
     "tests/test_consumers.py": USE_CHANNELS,
     "tests/test_channel_layer.py": USE_CHANNELS,

@@ -1,11 +1,12 @@
-"""WEB_CONCURRENCY Daphne processes on one listening socket: Daphne has no workers of its own.
+"""Daphne's launcher: WEB_CONCURRENCY Daphne processes on one socket, as Daphne has no workers.
 
 The socket is bound here, once, and every Daphne adopts it (`daphne --fd`), so the kernel
 spreads connections over them as it does for gunicorn's workers. SIGTERM and SIGINT are passed
 on to each; when one Daphne exits, the others are stopped too. The status is 0 after a
 SIGTERM or SIGINT, else non-zero: a Daphne that exits unasked means the service is down.
 
-    HOST=0.0.0.0 PORT=8000 WEB_CONCURRENCY=2 python -m config.daphne_workers config.asgi:application
+    HOST=0.0.0.0 PORT=8000 WEB_CONCURRENCY=2 \
+        python -m config.daphne_launcher config.asgi:application
 
 Arguments go to every Daphne. HOST must be an IPv4 address (Daphne adopts the socket as IPv4).
 """
@@ -27,8 +28,8 @@ def run_one(arguments: list[str]) -> None:
     """One Daphne in this process, which then exits without interpreter finalization.
 
     CPython 3.11 before 3.11.8 can crash (SIGSEGV) while finalizing the application coroutines
-    Daphne cancels on SIGTERM (python/cpython#113566): seen here on about half of the shutdowns
-    with 3.11.2 and 3.11.7. Once Daphne's reactor has stopped, nothing is left to clean up.
+    Daphne cancels on SIGTERM (python/cpython#113566). Once Daphne's reactor has stopped,
+    nothing is left to clean up.
     """
     # Imported here: the launcher process only binds and waits, and need not load Twisted.
     from daphne.cli import CommandLineInterface
@@ -68,7 +69,7 @@ def main() -> int:
     workers = max(1, int(os.environ.get("WEB_CONCURRENCY", "1")))
     with socket.create_server(address, backlog=BACKLOG) as listener:
         fd = listener.fileno()
-        command = [sys.executable, "-m", "config.daphne_workers", "--one", "--fd", str(fd)]
+        command = [sys.executable, "-m", "config.daphne_launcher", "--one", "--fd", str(fd)]
         command += sys.argv[1:]
         started = [subprocess.Popen(command, pass_fds=[fd]) for _ in range(workers)]
     children = {child.pid: child for child in started}

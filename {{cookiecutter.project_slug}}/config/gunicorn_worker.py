@@ -1,6 +1,7 @@
-"""Gunicorn's uvicorn worker, plus the WebSocket message limit (uvicorn's --ws-max-size).
+"""The worker class gunicorn runs (bin/serve): uvicorn's, plus the WebSocket message limit.
 
-Gunicorn has no flag for it: a worker class is uvicorn-worker's documented way to pass settings.
+Gunicorn has no flag for uvicorn's --ws-max-size: a worker class is uvicorn-worker's documented
+way to pass it.
 """
 
 import os
