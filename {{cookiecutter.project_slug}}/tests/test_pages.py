@@ -68,11 +68,11 @@ async def test_an_impossible_room_is_a_404(async_client: AsyncClient):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/static/rooms/room.js", "/static/core/site.css"])
+@pytest.mark.parametrize("path", ["/static/rooms/room.js", "/static/site.css"])
 async def test_static_files_are_served(
     async_client: AsyncClient, settings: LazySettings, path: str
 ):
-    # The apps' own directories, as in development: no collectstatic before the tests.
+    # The source directories, as in development: no collectstatic before the tests.
     settings.SERVESTATIC_USE_FINDERS = True
     response = await async_client.get(path)
 
