@@ -18,6 +18,7 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         f"{slug}/core/logging.py", f"{slug}/core/views.py", f"{slug}/core/checks.py",
         f"{slug}/core/request_threads.py", f"{slug}/core/asgi_types.py",
         *(f"{slug}/rooms/{name}.py" for name in ("models", "services", "api", "views", "urls")),
+        f"{slug}/rooms/slugs.py", f"{slug}/rooms/converters.py",
         "static/site.css", "templates/base.html", "templates/home.html", "tests/server.py",
     ]  # fmt: skip
     return {

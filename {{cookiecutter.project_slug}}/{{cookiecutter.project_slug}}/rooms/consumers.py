@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from redis.exceptions import RedisError
 {%- endif %}
 
-from .models import Message, Room
+from .models import Message
 from .services import post_message, room_group
 
 {%- if cookiecutter.use_redis %}
@@ -25,7 +25,6 @@ logger = logging.getLogger(__name__)
 {%- endif %}
 
 HISTORY_SIZE = 50
-SLUG_MAX_LENGTH = Room._meta.get_field("slug").max_length
 
 # Close codes: 4000-4999 belong to the application, and live.js explains each one to the user.
 # (Daphne refuses to send 1xxx codes other than 1000 from the application.)
@@ -88,10 +87,6 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.slug = self.scope["url_route"]["kwargs"]["slug"]
-        if len(self.slug) > SLUG_MAX_LENGTH:
-            await self.accept()
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
         user = self.scope.get("user")
         if user is not None and user.is_authenticated:
             self.author = user.get_username()

@@ -1,12 +1,10 @@
-"""`<room:slug>` in URLs: only slugs a Room can have, so no other path reaches a view."""
+"""`<room:slug>` in URL patterns: only slugs a Room can have, so no other path reaches a view."""
 
-from .models import Room
-
-SLUG_MAX_LENGTH = Room._meta.get_field("slug").max_length
+from .slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
 
 
 class RoomSlugConverter:
-    regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+    regex = SLUG_PATTERN
 
     def to_python(self, value: str) -> str:
         if len(value) > SLUG_MAX_LENGTH:

@@ -1,19 +1,16 @@
 from typing import Any
 
-from django.core.validators import RegexValidator
 from django.db import models
 
-MAX_MESSAGE_LENGTH = 2000
+from .slugs import SLUG_MAX_LENGTH, slug_validator
 
-slug_validator = RegexValidator(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Use lowercase letters, digits and single dashes."
-)
+MAX_MESSAGE_LENGTH = 2000
 
 
 class Room(models.Model):
     """A named place where people talk; made on first use."""
 
-    slug = models.SlugField(max_length=50, unique=True, validators=[slug_validator])
+    slug = models.SlugField(max_length=SLUG_MAX_LENGTH, unique=True, validators=[slug_validator])
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,12 +1,11 @@
 """WebSocket routes; config/asgi.py mounts them behind the origin check and the auth stack."""
 
-from django.urls import re_path
+from django.urls import path, re_path
 
 from .consumers import RoomConsumer, UnknownPathConsumer
 
 websocket_urlpatterns = [
-    # The same slugs as Room.slug (models.slug_validator), so no route accepts a room that
-    # could never exist.
-    re_path(r"^ws/rooms/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)/$", RoomConsumer.as_asgi()),
+    # `<room:slug>`: the slugs a Room can have, as in the HTTP URLs.
+    path("ws/rooms/<room:slug>/", RoomConsumer.as_asgi()),
     re_path(r"", UnknownPathConsumer.as_asgi()),
 ]

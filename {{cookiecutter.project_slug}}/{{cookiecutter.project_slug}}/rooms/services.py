@@ -12,9 +12,8 @@ from django.core.exceptions import ValidationError
 from redis.exceptions import RedisError
 {%- endif %}
 
-from .models import MAX_MESSAGE_LENGTH, Message, Room, slug_validator
-
-SLUG_MAX_LENGTH = Room._meta.get_field("slug").max_length
+from .models import MAX_MESSAGE_LENGTH, Message, Room
+from .slugs import SLUG_RULE, is_room_slug
 {%- if cookiecutter.use_redis and cookiecutter.use_channels %}
 
 logger = logging.getLogger(__name__)
@@ -32,12 +31,8 @@ def clean_text(text: object) -> str:
 
 
 def clean_room_slug(slug: str) -> str:
-    try:
-        slug_validator(slug)
-    except ValidationError as error:
-        raise ValidationError({"room": error.messages}) from error
-    if len(slug) > SLUG_MAX_LENGTH:
-        raise ValidationError({"room": [f"Keep room names to {SLUG_MAX_LENGTH} characters."]})
+    if not is_room_slug(slug):
+        raise ValidationError({"room": [SLUG_RULE]})
     return slug
 
 

@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from . import api, views
-from .converters import RoomSlugConverter
-
-register_converter(RoomSlugConverter, "room")
 
 app_name = "rooms"
 urlpatterns = [

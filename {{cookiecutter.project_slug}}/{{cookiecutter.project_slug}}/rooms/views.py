@@ -2,7 +2,8 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from .models import Room, slug_validator
+from .models import Room
+from .slugs import SLUG_MAX_LENGTH, slug_validator
 
 RECENT_ROOMS = 50
 
@@ -10,7 +11,7 @@ RECENT_ROOMS = 50
 class OpenRoomForm(forms.Form):
     slug = forms.SlugField(
         label="Room name",
-        max_length=Room._meta.get_field("slug").max_length,
+        max_length=SLUG_MAX_LENGTH,
         validators=[slug_validator],
         widget=forms.TextInput(attrs={"placeholder": "lobby", "autocomplete": "off"}),
     )
