@@ -6,37 +6,73 @@ from matrix.options import Options
 def expected_paths(options: Options, slug: str) -> dict[str, bool]:
     """Which paths these options must produce (True) or leave out (False).
 
-    Written out here rather than read from the post-generation hook's table, which it checks.
+    Written out here rather than read from the post-generation hook's table, which it checks:
+    every path in OPTIONAL_PATHS is listed below, and a change to one list is a change to both.
     """
     channels, redis = options["use_channels"], options["use_redis"]
+    postgresql = options["database"] == "postgresql"
+    server = options["asgi_server"]
     always = [
         ".env", ".env.example", ".gitignore", ".python-version", "README.md", "pyproject.toml",
         "manage.py",
         "bin/serve", "config/asgi.py", "config/urls.py",
         *(f"config/settings/{name}.py" for name in ("base", "local", "production", "test")),
-        f"{slug}/core/middleware.py", f"{slug}/core/async_django.py", f"{slug}/core/health.py",
-        f"{slug}/core/logging.py", f"{slug}/core/views.py", f"{slug}/core/checks.py",
-        f"{slug}/core/request_threads.py", f"{slug}/core/asgi_types.py",
-        *(f"{slug}/rooms/{name}.py" for name in ("models", "services", "api", "views", "urls")),
-        f"{slug}/rooms/slugs.py", f"{slug}/rooms/converters.py",
-        "static/site.css", "templates/base.html", "templates/home.html", "tests/server.py",
+        f"{slug}/log_format.py",
+        *(f"{slug}/asgi/{name}.py" for name in ("interface", "lifespan", "request_threads")),
+        *(f"{slug}/health/{name}.py" for name in ("apps", "checks", "middleware", "views")),
+        *(
+            f"{slug}/middleware/{name}.py"
+            for name in (
+                "apps", "base", "django_async_native", "loop_block", "request_id",
+                "security_checks", "server_timing",
+            )
+        ),
+        *(
+            f"{slug}/rooms/{name}.py"
+            for name in ("models", "services", "api", "views", "urls", "slugs", "converters")
+        ),
+        "static/site.css",
+        *(f"templates/{name}.html" for name in ("base", "home")),
+        "tests/conftest.py", "tests/server.py", "tests/server_behaviour.py",
+        "tests/middleware_stacks.py", "tests/production.py", "tests/plugins/browser.py",
+        "tests/test_shutdown.py", "tests/test_health.py", "tests/test_pages.py",
     ]  # fmt: skip
     return {
         **dict.fromkeys(always, True),
+        f"{slug}/core": False,
         "LICENSE": options["open_source_license"] != "Not open source",
         "Dockerfile": options["use_docker"],
         ".dockerignore": options["use_docker"],
         "compose.yaml": options["use_docker"],
         ".github/workflows": options["ci_tool"] == "github",
         ".gitlab-ci.yml": options["ci_tool"] == "gitlab",
+        "config/gunicorn_worker.py": channels and server == "uvicorn",
+        "config/hypercorn.py": server == "hypercorn",
+        "config/daphne_launcher.py": server == "daphne",
+        f"{slug}/asgi/router.py": not channels,
+        f"{slug}/asgi/websocket_closer.py": channels,
+        f"{slug}/health/redis_check.py": redis,
+        f"{slug}/rooms/checks.py": channels,
         f"{slug}/rooms/consumers.py": channels,
+        f"{slug}/rooms/groups.py": channels,
+        f"{slug}/rooms/redis_layer.py": channels and redis,
         f"{slug}/rooms/routing.py": channels,
         f"{slug}/rooms/static/rooms/live.js": channels,
-        f"{slug}/core/going_away.py": channels,
-        "config/gunicorn_worker.py": channels and options["asgi_server"] == "uvicorn",
-        "config/hypercorn.py": options["asgi_server"] == "hypercorn",
-        "config/daphne_launcher.py": options["asgi_server"] == "daphne",
+        "tests/communicators.py": channels,
+        "tests/plugins/channel_layers.py": channels,
+        "tests/plugins/postgresql.py": postgresql,
+        "tests/plugins/redis_service.py": redis,
+        "tests/plugins/sqlite.py": not postgresql,
+        "tests/test_channel_layer.py": channels,
         "tests/test_consumers.py": channels,
         "tests/test_cross_process.py": channels and redis,
+        "tests/test_e2e_http.py": not channels,
+        "tests/test_e2e_live.py": channels,
+        "tests/test_hypercorn.py": server == "hypercorn",
+        "tests/test_in_memory_layer.py": channels and not redis,
+        "tests/test_postgresql.py": postgresql,
         "tests/test_redis.py": redis,
+        "tests/test_redis_layer.py": channels and redis,
+        "tests/test_websocket_closer.py": channels,
+        "tests/test_websocket_server.py": channels,
     }

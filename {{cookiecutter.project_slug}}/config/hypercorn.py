@@ -6,8 +6,8 @@ import os
 {%- endif %}
 
 # Hypercorn's own lines (start, stop, errors) go through Django's LOGGING, as everything else
-# does. Given a file name instead ("-", its default), Hypercorn adds a plain-text handler of its
-# own and still propagates to the root logger: each line was printed twice.
+# does. Given a file name instead ("-", its default), Hypercorn would add a plain-text handler of
+# its own and still propagate to the root logger, printing each line twice.
 errorlog = logging.getLogger("hypercorn.error")
 {%- if cookiecutter.use_channels %}
 

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from {{ cookiecutter.project_slug }}.rooms import views as rooms_views
 
-# /health/ is answered by core.middleware.HealthCheckMiddleware, ahead of the host check.
+# /health/ is answered by {{ cookiecutter.project_slug }}.health.middleware, ahead of the host check.
 urlpatterns = [
     path("", rooms_views.home, name="home"),
     path("", include("{{ cookiecutter.project_slug }}.rooms.urls")),

@@ -1,13 +1,15 @@
 """WebSocket members for the tests, through channels.testing and the project's real ASGI app."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from config.asgi import application
+from {{ cookiecutter.project_slug }}.rooms.groups import LayerUnavailable, room_group
 
 # Generous: the machine running the tests may be busy; a passing test never waits this long.
 TIMEOUT = 5
@@ -61,3 +63,38 @@ async def close_code(socket: WebsocketCommunicator) -> int:
     # need up to channels_redis's 5 s blocking wait, and is then cancelled, as a server does.
     await socket.disconnect(code=output["code"])
     return output["code"]
+
+
+async def group_members(slug: str) -> set[str]:
+    """Channel names in the room's group, read from the layer's own storage."""
+    layer = get_channel_layer()
+    group = room_group(slug)
+    if isinstance(layer, InMemoryChannelLayer):
+        return set(layer.groups.get(group, {}))
+    # channels_redis keeps a group as a sorted set of channel names.
+    connection = layer.connection(layer.consistent_hash(group))
+    return {name.decode() for name in await connection.zrange(layer._group_key(group), 0, -1)}
+
+
+class UnavailableLayer(InMemoryChannelLayer):
+    """An in-memory layer on which the `failing` operations raise LayerUnavailable."""
+
+    def __init__(self, failing: Iterable[str] = (), **config: Any) -> None:
+        super().__init__(**config)
+        self.failing = set(failing)
+
+    def _unless_failing(self, operation: str) -> None:
+        if operation in self.failing:
+            raise LayerUnavailable(f"{operation} failed")
+
+    async def group_add(self, group: str, channel: str) -> None:
+        self._unless_failing("group_add")
+        await super().group_add(group, channel)
+
+    async def group_discard(self, group: str, channel: str) -> None:
+        self._unless_failing("group_discard")
+        await super().group_discard(group, channel)
+
+    async def group_send(self, group: str, message: dict[str, Any]) -> None:
+        self._unless_failing("group_send")
+        await super().group_send(group, message)

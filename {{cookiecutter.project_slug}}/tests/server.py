@@ -8,6 +8,7 @@
 conftest.py wraps these in the `serve` fixture; tests pass extra environment to it.
 """
 
+import asyncio
 import os
 import secrets
 import signal
@@ -23,19 +24,20 @@ from pathlib import Path
 
 import httpx
 
+from tests.server_behaviour import Behaviour
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Generous: the machine running the tests may be busy. A healthy start takes a few seconds.
 START_TIMEOUT = 60.0
+# For the tests that stop a server: well above its drain timeout and tests/shutdown_urls.py's
+# slow request, so that a hung server fails the test.
+EXIT_TIMEOUT = 30.0
 # A clean stop takes well under a second. A worker signalled while still booting can leave its
 # sibling waiting out the server's graceful timeout: past this, the cleanup kills instead.
 STOP_TIMEOUT = 5.0
 # For the tests' HTTP clients, which speak plain HTTP to 127.0.0.1: one TLS context that trusts
-# nothing, shared, where httpx would load certifi's CA bundle for each client (0.1 s of CPU).
+# nothing, shared, where httpx would load certifi's CA bundle again for each client.
 PLAIN_HTTP = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-{%- if cookiecutter.asgi_server == "hypercorn" %}
-# Hypercorn logs this once for each worker that listens.
-LISTENING = "Running on http"
-{%- endif %}
 
 
 def free_port() -> int:
@@ -70,7 +72,7 @@ def prepare(env: Mapping[str, str]) -> None:
     """The release steps a deployment runs before it starts the server.
 
     `manage.py migrate --no-input` and `manage.py collectstatic --no-input`, as the README has
-    them, in one process: each Django start-up costs about a second of CPU.
+    them, in one process: each Django start-up is slow.
     """
     code = (
         "import django; django.setup(); from django.core.management import call_command; "
@@ -119,6 +121,11 @@ class Server:
             time.sleep(0.05)
 
 
+async def exit_status(server: Server) -> int:
+    """The server's exit status, once it has exited of its own accord."""
+    return await asyncio.to_thread(server.process.wait, EXIT_TIMEOUT)
+
+
 def group_members(process_group: int) -> list[int]:
     """The pids in a process group, read from /proc (Linux)."""
     members = []
@@ -137,6 +144,18 @@ def wait_for_members(process_group: int, count: int) -> list[int]:
     while len(members := group_members(process_group)) < count and time.monotonic() < deadline:
         time.sleep(0.1)
     return members
+
+
+def wait_for_every_worker(server: Server, behaviour: Behaviour, workers: int) -> None:
+    """Return once the log says every worker is up (/health/ answers as soon as one is)."""
+    if behaviour.workers_up is None:
+        return
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if behaviour.workers_up(server.log(), workers):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"not every worker started:\n{server.log()}")
 
 
 def group_exists(process_group: int) -> bool:

@@ -1,8 +1,5 @@
-"""The configured channel layer, and the production check that guards an in-memory one."""
+"""The production check that guards an in-memory channel layer (rooms/checks.py)."""
 
-{% if cookiecutter.use_redis -%}
-from channels_redis.core import RedisChannelLayer
-{% endif -%}
 from django.core import checks
 
 IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -28,12 +25,3 @@ def test_one_process_or_a_shared_layer_passes_the_check(settings):
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer"}}
     settings.WEB_CONCURRENCY = 4
     assert "core.W001" not in deploy_check_ids()
-{%- if cookiecutter.use_redis %}
-
-
-def test_redis_reads_outlast_the_layers_blocking_wait(settings):
-    # Otherwise an idle member's read times out before Redis answers it (tests/test_redis.py
-    # proves the consequence on a real Redis).
-    (host,) = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]
-    assert host["socket_timeout"] > RedisChannelLayer.brpop_timeout
-{%- endif %}

@@ -1,9 +1,9 @@
 """The room consumer through the project's real ASGI application (origin check, auth, routing)."""
 
 import json
+import logging
 
 import pytest
-from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 from django.test import AsyncClient
@@ -12,27 +12,31 @@ from {{ cookiecutter.project_slug }}.rooms.consumers import (
     CLOSE_LOGIN_REQUIRED,
     CLOSE_NOT_FOUND,
     CLOSE_TOO_BIG,
+    CLOSE_UNAVAILABLE,
     HISTORY_SIZE,
 )
 from {{ cookiecutter.project_slug }}.rooms.models import Message, Room
-from {{ cookiecutter.project_slug }}.rooms.services import room_group
 
 from config.asgi import application
-from tests.communicators import TIMEOUT, close_code, communicator, member, receive, receive_type
+from tests.communicators import (
+    TIMEOUT,
+    close_code,
+    communicator,
+    group_members,
+    member,
+    receive,
+    receive_type,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+BROADCAST_LOGGER = "{{ cookiecutter.project_slug }}.rooms.groups"
 
-async def group_members(slug: str) -> set[str]:
-    """Channel names in the room's group, read from the layer itself."""
-    layer = get_channel_layer()
-    group = room_group(slug)
-{%- if cookiecutter.use_redis %}
-    connection = layer.connection(layer.consistent_hash(group))
-    return {name.decode() for name in await connection.zrange(layer._group_key(group), 0, -1)}
-{%- else %}
-    return set(layer.groups.get(group, {}))
-{%- endif %}
+
+def make_layer_fail(settings, *operations: str) -> None:
+    """A fresh layer on which these operations fail as on a layer that cannot reach its store."""
+    layer = {"BACKEND": "tests.communicators.UnavailableLayer", "CONFIG": {"failing": operations}}
+    settings.CHANNEL_LAYERS = {"default": layer}
 
 
 async def test_history_is_the_last_50_messages_oldest_first():
@@ -190,3 +194,33 @@ async def test_a_message_posted_to_the_api_is_broadcast():
         assert response.status_code == 201
         frame = await receive_type(ann, "message")
     assert frame == {"type": "message", **response.json()}
+
+
+async def test_a_member_is_refused_with_4503_while_the_layer_is_unavailable(settings):
+    make_layer_fail(settings, "group_add")
+    socket = communicator()
+    connected, _ = await socket.connect(timeout=TIMEOUT)
+    # Accepted and then closed, so the page sees the code and retries.
+    assert connected
+    assert await close_code(socket) == CLOSE_UNAVAILABLE
+
+
+async def test_a_layer_failing_after_the_handshake_closes_the_socket_with_4503(settings):
+    make_layer_fail(settings, "group_send")  # the member's own join announcement
+    socket = communicator()
+    assert (await socket.connect(timeout=TIMEOUT))[0]
+    assert (await receive(socket))["type"] == "history"
+    assert await close_code(socket) == CLOSE_UNAVAILABLE
+
+
+async def test_a_message_posted_while_the_layer_is_unavailable_is_stored(settings, caplog):
+    make_layer_fail(settings, "group_send")
+    with caplog.at_level(logging.WARNING, logger=BROADCAST_LOGGER):
+        response = await AsyncClient().post(
+            "/api/rooms/lobby/messages/", {"text": "kept"}, content_type="application/json"
+        )
+
+    assert response.status_code == 201, response.content
+    assert await Message.objects.filter(room__slug="lobby", text="kept").aexists()
+    records = [(r.levelname, r.exc_info) for r in caplog.records if r.name == BROADCAST_LOGGER]
+    assert records == [("WARNING", None)], "logged once, without a traceback"

@@ -45,8 +45,8 @@ async def test_a_member_on_one_process_hears_the_other_even_after_idling(
 ):
     slug = f"room-{uuid.uuid4().hex[:12]}"  # the live servers' database outlives a test
     a, earlier_log = shared_server, shared_server.log()
-    # A second process on the shared server's channel layer.
-    with serve(REDIS_KEY_PREFIX=a.env["REDIS_KEY_PREFIX"]) as b:
+    # A second process, with the same environment: the same Redis and key prefix.
+    with serve() as b:
         url_a, url_b = (f"{s.url.replace('http', 'ws', 1)}/ws/rooms/{slug}/" for s in (a, b))
         async with (
             websockets.connect(url_a, origin=a.url, open_timeout=TIMEOUT) as on_a,

@@ -1,4 +1,4 @@
-"""Each HTTP request's sync work runs on a reused thread of its own (config.asgi)."""
+"""Each HTTP request's sync work runs on a reused thread of its own (config/asgi.py)."""
 
 import asyncio
 import threading
@@ -10,7 +10,7 @@ from django.core.handlers.asgi import ASGIHandler
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from {{ cookiecutter.project_slug }}.core.request_threads import ReusedRequestThreads
+from {{ cookiecutter.project_slug }}.asgi.request_threads import ReusedRequestThreads
 
 # The threads that ran each request's sync call, in order. Kept alive, so identity is proof.
 seen: list[threading.Thread] = []

@@ -1,9 +1,6 @@
 """The real server, as `bin/serve prod` starts it: HTTP end to end, lifespan, clean stops."""
 
 import asyncio
-{%- if cookiecutter.asgi_server == "hypercorn" %}
-import json
-{%- endif %}
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -11,10 +8,11 @@ from contextlib import AbstractContextManager
 import httpx
 import pytest
 
-from {{ cookiecutter.project_slug }}.core import health
+from {{ cookiecutter.project_slug }}.asgi.lifespan import Lifespan
+from {{ cookiecutter.project_slug }}.health import checks as health_checks
 
 from config.asgi import application
-from tests.server import {% if cookiecutter.asgi_server == "hypercorn" %}LISTENING, {% endif %}PLAIN_HTTP, Server, free_port, group_exists, wait_for_members
+from tests.server import PLAIN_HTTP, Server, group_exists, wait_for_members
 
 Serve = Callable[..., AbstractContextManager[Server]]
 
@@ -51,19 +49,12 @@ def test_health_pages_and_a_message_round_trip(shared_server: Server):
     assert "lifespan" not in log.lower(), log
     # Each request in the server's access log, whatever its format.
     assert re.search(r'"GET /health/[^"]*" 200\b', log), log
-{%- if cookiecutter.asgi_server == "hypercorn" %}
-    # Once, through Django's LOGGING (config/hypercorn.py), not also in Hypercorn's plain format.
-    (listening,) = [line for line in log.splitlines() if LISTENING in line]
-    assert json.loads(listening)["logger"] == "hypercorn.error", log
-{%- endif %}
 
 
-def test_a_database_that_is_down_gives_503_without_leaking_it(serve: Serve):
-{%- if cookiecutter.database == "postgresql" %}
-    down = f"postgres://health:db-password@127.0.0.1:{free_port()}/nothing"
-{%- else %}
-    down = f"sqlite:////nonexistent-{free_port()}/db-password/db.sqlite3"
-{%- endif %}
+def test_a_database_that_is_down_gives_503_without_leaking_it(
+    serve: Serve, unreachable_database_url: str
+):
+    down = unreachable_database_url
 
     with serve(DATABASE_URL=down, HEALTH_CHECK_TIMEOUT="1", DATABASE_POOL_TIMEOUT="1") as live:
         response = httpx.get(f"{live.url}/health/", timeout=10, verify=PLAIN_HTTP)
@@ -102,8 +93,27 @@ async def test_the_application_answers_the_lifespan_protocol():
     async def send(message: dict) -> None:
         sent.append(message)
 
-    client = health.http_client()  # opened, as by a /health/ request with upstreams
+    client = health_checks.http_client()  # opened, as by a /health/ request with upstreams
     await application({"type": "lifespan", "asgi": {"version": "3.0"}}, events.get, send)
 
     assert sent == [{"type": "lifespan.startup.complete"}, {"type": "lifespan.shutdown.complete"}]
     assert client.is_closed
+
+
+async def test_startup_hooks_run_before_the_startup_is_complete():
+    events = asyncio.Queue()
+    for message in ({"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}):
+        events.put_nowait(message)
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    await Lifespan(on_startup=[lambda: sent.append({"hook": "ran"})])({}, events.get, send)
+
+    assert sent[:2] == [{"hook": "ran"}, {"type": "lifespan.startup.complete"}]
+
+
+async def test_a_connection_type_without_an_application_is_refused():
+    with pytest.raises(ValueError, match="No application configured for scope type 'unknown'"):
+        await application({"type": "unknown"}, None, None)

@@ -1,69 +1,8 @@
 """Settings: production refuses to start half-configured, and passes Django's deployment checks."""
 
-import json
-import os
-{%- if cookiecutter.use_channels and not cookiecutter.use_redis %}
-import re
-{%- endif %}
-import secrets
-import subprocess
-import sys
-
 from django.conf import settings
 
-from tests.server import PROJECT_DIR
-
-# Variables the settings read: a developer's shell must not change what these tests see.
-SETTINGS_VARIABLES = {
-    "DJANGO_SETTINGS_MODULE",
-    "SECRET_KEY",
-    "DEBUG",
-    "ALLOWED_HOSTS",
-    "CSRF_TRUSTED_ORIGINS",
-    "SECURE_SSL_REDIRECT",
-    "SECURE_PROXY_SSL_HEADER",
-    "SECURE_HSTS_SECONDS",
-    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
-    "SECURE_HSTS_PRELOAD",
-    "WEB_CONCURRENCY",
-{%- if cookiecutter.database == "sqlite" %}
-    "DATABASE_URL",
-{%- endif %}
-}
-
-PRODUCTION_ENV = {
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": "{{ cookiecutter.domain_name }}",
-{%- if cookiecutter.database == "postgresql" %}
-    "DATABASE_URL": os.environ["DATABASE_URL"],
-{%- endif %}
-}
-
-
-def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run Python in the project with production settings and exactly this extra environment."""
-    base = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
-    base["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=PROJECT_DIR,
-        env={**base, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def production_settings(*names: str, **env: str) -> dict:
-    # The settings module alone, as Django loads it: without django.setup() importing every app,
-    # a third of the CPU.
-    code = (
-        "import json, sys; from django.conf import settings; "
-        "print(json.dumps(dict((name, getattr(settings, name, None)) for name in sys.argv[1:])))"
-    )
-    result = run("-c", code, *names, **{**PRODUCTION_ENV, **env})
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+from tests.production import PRODUCTION_ENV, production_settings, run
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -73,17 +12,6 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
-{%- if cookiecutter.database == "postgresql" %}
-
-
-def test_production_refuses_to_start_without_a_database_url():
-    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "DATABASE_URL"}
-
-    result = run("manage.py", "check", **{**env, "DATABASE_URL": ""})
-
-    assert result.returncode != 0
-    assert "ImproperlyConfigured: DATABASE_URL is not set" in result.stderr
-{%- endif %}
 
 
 def test_production_passes_the_deployment_checks():
@@ -99,15 +27,6 @@ def test_the_deployment_checks_see_our_middleware_as_djangos():
 
     assert "security.W004" in result.stderr, result.stderr
     assert "security.W001" not in result.stderr
-{%- if cookiecutter.use_channels and not cookiecutter.use_redis %}
-
-
-def test_production_warns_that_the_in_memory_layer_cannot_span_processes():
-    result = run("manage.py", "check", "--deploy", **{**PRODUCTION_ENV, "WEB_CONCURRENCY": "2"})
-
-    issues = re.findall(r"^\?: \((\S+)\)", result.stderr, re.MULTILINE)
-    assert issues == ["core.W001"], result.stderr
-{%- endif %}
 
 
 def test_production_is_secure_by_default():
@@ -163,10 +82,3 @@ def test_the_database_suits_async_views():
 
     # Django cannot run an async view inside a transaction.
     assert database["ATOMIC_REQUESTS"] is False
-{%- if cookiecutter.database == "postgresql" %}
-    # The pool reuses connections; a persistent connection on top of it is refused by Django.
-    assert database["CONN_MAX_AGE"] == 0
-    assert database["CONN_HEALTH_CHECKS"] is True
-    assert database["OPTIONS"]["pool"]["max_size"] >= 1
-    assert database["ENGINE"] == "django.db.backends.postgresql"
-{%- endif %}

@@ -18,19 +18,11 @@ from django.http import HttpRequest, HttpResponse
 from django.test import AsyncClient
 from django.urls import path
 
+from tests.middleware_stacks import DJANGO_STACK, LOOP_BLOCK
+
 # A valid CSRF secret, sent as the cookie and echoed in the header, as a page's script does.
 CSRF_SECRET = "0123456789abcdefghijABCDEFGHIJkl"
 
-DJANGO_STACK = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
-LOOP_BLOCK = "{{ cookiecutter.project_slug }}.core.middleware.LoopBlockMiddleware"
 SERVESTATIC = "servestatic.middleware.ServeStaticMiddleware"
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import websockets
+from django.conf import settings
 
 from tests.server import PLAIN_HTTP, Server
 
@@ -78,7 +79,8 @@ async def test_oversized_text_is_an_error_and_an_oversized_frame_closes_the_sock
         await ws.send(json.dumps({"text": "still open"}))
         assert (await receive(ws))["text"] == "still open"
 
-        limit = int(shared_server.env["WEBSOCKET_MAX_MESSAGE_BYTES"])
+        # bin/serve's limit, as the settings read it from the same environment.
+        limit = settings.WEBSOCKET_MAX_MESSAGE_BYTES
         await ws.send("x" * (limit + 1))
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await asyncio.wait_for(ws.recv(), TIMEOUT)

@@ -1,4 +1,8 @@
-"""Settings shared by every environment; what differs per deployment comes from the environment."""
+"""Settings shared by every environment; local.py, production.py and test.py build on these.
+
+What differs per deployment comes from the environment (the README lists every variable).
+Every setting: https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/
+"""
 
 from pathlib import Path
 
@@ -12,54 +16,75 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 
+# GENERAL
+# ------------------------------------------------------------------------------
 # Empty when unset: production.py refuses to start without it, test.py sets its own.
 SECRET_KEY = env.str("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["{{ cookiecutter.domain_name }}"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=["https://{{ cookiecutter.domain_name }}"])
+ROOT_URLCONF = "config.urls"
+# The one ASGI entry point: bin/serve gives it to the server.
+ASGI_APPLICATION = "config.asgi.application"
 
-INSTALLED_APPS = [
-{%- if cookiecutter.asgi_server == "daphne" %}
-    # First, so that `runserver` serves over ASGI through Daphne.
-    "daphne",
-{%- endif %}
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/i18n/
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# APPS
+# ------------------------------------------------------------------------------
+DJANGO_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    # Below daphne, whose runserver must win; registers servestatic's system checks.
-    "servestatic",
     "django.contrib.staticfiles",
+]
+THIRD_PARTY_APPS = [
+{%- if cookiecutter.asgi_server == "daphne" %}
+    # Its runserver serves over ASGI, through Daphne.
+    "daphne",
+{%- endif %}
+    # ServeStatic's system checks, and a runserver that leaves static files to its middleware.
+    "servestatic",
 {%- if cookiecutter.use_channels %}
     "channels",
 {%- endif %}
-    "{{ cookiecutter.project_slug }}.core",
+]
+LOCAL_APPS = [
+    "{{ cookiecutter.project_slug }}.middleware",
+    "{{ cookiecutter.project_slug }}.health",
     "{{ cookiecutter.project_slug }}.rooms",
 ]
+# Third-party apps first: of two apps with a runserver command, the first one's wins.
+INSTALLED_APPS = THIRD_PARTY_APPS + DJANGO_APPS + LOCAL_APPS
 
+# MIDDLEWARE
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/http/middleware/
 # Every entry is async-native: a request crosses this stack without a single thread hop.
 MIDDLEWARE = [
-    "{{ cookiecutter.project_slug }}.core.middleware.RequestIDMiddleware",
-    "{{ cookiecutter.project_slug }}.core.middleware.ServerTimingMiddleware",
-    "{{ cookiecutter.project_slug }}.core.middleware.HealthCheckMiddleware",
-    "{{ cookiecutter.project_slug }}.core.async_django.SecurityMiddleware",
+    "{{ cookiecutter.project_slug }}.middleware.request_id.RequestIDMiddleware",
+    "{{ cookiecutter.project_slug }}.middleware.server_timing.ServerTimingMiddleware",
+    # Ahead of the host check and the HTTPS redirect: probes come by IP over plain HTTP.
+    "{{ cookiecutter.project_slug }}.health.middleware.HealthCheckMiddleware",
+    "{{ cookiecutter.project_slug }}.middleware.django_async_native.SecurityMiddleware",
     # Answers /static/ itself; other requests pass through with a dict lookup (no thread hop
     # unless DEBUG, where it re-scans the disk on each request to pick up new files).
     "servestatic.middleware.ServeStaticMiddleware",
-    "{{ cookiecutter.project_slug }}.core.async_django.SessionMiddleware",
-    "{{ cookiecutter.project_slug }}.core.async_django.CommonMiddleware",
-    "{{ cookiecutter.project_slug }}.core.async_django.CsrfViewMiddleware",
-    "{{ cookiecutter.project_slug }}.core.async_django.AuthenticationMiddleware",
-    "{{ cookiecutter.project_slug }}.core.async_django.MessageMiddleware",
-    "{{ cookiecutter.project_slug }}.core.async_django.XFrameOptionsMiddleware",
+    "{{ cookiecutter.project_slug }}.middleware.django_async_native.SessionMiddleware",
+    "{{ cookiecutter.project_slug }}.middleware.django_async_native.CommonMiddleware",
+    "{{ cookiecutter.project_slug }}.middleware.django_async_native.CsrfViewMiddleware",
+    "{{ cookiecutter.project_slug }}.middleware.django_async_native.AuthenticationMiddleware",
+    "{{ cookiecutter.project_slug }}.middleware.django_async_native.MessageMiddleware",
+    "{{ cookiecutter.project_slug }}.middleware.django_async_native.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
-{%- if cookiecutter.use_channels %}
-ASGI_APPLICATION = "config.asgi.application"
-{%- endif %}
-
+# TEMPLATES
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/templates/api/
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -75,13 +100,16 @@ TEMPLATES = [
     },
 ]
 
+# DATABASE
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#databases
 {%- if cookiecutter.database == "postgresql" %}
-
 # The default matches .env.example; production.py refuses to start without DATABASE_URL.
 LOCAL_DATABASE_URL = "postgres://postgres@localhost:5432/{{ cookiecutter.project_slug }}"
 DATABASES = {"default": env.db("DATABASE_URL", default=LOCAL_DATABASE_URL)}
 # psycopg 3's pool, through Django's native support: connections are reused across requests
 # without CONN_MAX_AGE, which must stay 0 with a pool.
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/databases/#connection-pool
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -90,15 +118,16 @@ DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
     "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
 }
 {%- else %}
-
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 {%- endif %}
 # ATOMIC_REQUESTS stays off: Django cannot wrap an async view in a transaction.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# CACHE AND SESSIONS
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/cache/
 {%- if cookiecutter.use_redis %}
-
 REDIS_URL = env("REDIS_URL", default="redis://localhost:6379/0")
 # A prefix per deployment (and per test run) keeps keys of projects that share a Redis apart.
 REDIS_KEY_PREFIX = env("REDIS_KEY_PREFIX", default="{{ cookiecutter.project_slug }}")
@@ -112,24 +141,26 @@ CACHES = {
 # Sessions live in Redis, with the database behind them if Redis loses a key.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 {%- else %}
-
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 {%- endif %}
 # Messages ride in a signed cookie: no session read, so no blocking I/O in the middleware.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
+# AUTHENTICATION AND SECURITY
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/auth/passwords/#password-validation
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#csrf-trusted-origins
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=["https://{{ cookiecutter.domain_name }}"])
 
-LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
-
+# STATIC FILES
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/howto/static-files/
 STATIC_URL = "static/"
 # Project-wide files (the site's stylesheet); each app keeps its own in <app>/static/.
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -139,16 +170,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# LOGGING
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/logging/
 # One line per record, each with the id of its request. JSON on stdout for log collectors;
 # local.py switches to the human-readable format.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "{{ cookiecutter.project_slug }}.core.logging.RequestIDFilter"},
+        "request_id": {"()": "{{ cookiecutter.project_slug }}.log_format.RequestIDFilter"},
     },
     "formatters": {
-        "json": {"()": "{{ cookiecutter.project_slug }}.core.logging.JSONFormatter"},
+        "json": {"()": "{{ cookiecutter.project_slug }}.log_format.JSONFormatter"},
         "human": {"format": "%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
@@ -163,18 +197,17 @@ LOGGING = {
     # Django's own console handler would print django.* records a second time.
     "loggers": {"django": {"handlers": [], "level": "INFO"}},
 }
-
-# Comma-separated HTTP(S) URLs that /health/ checks besides its own database and cache.
-HEALTH_CHECK_UPSTREAMS = env.list("HEALTH_CHECK_UPSTREAMS", default=[])
-HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
 {%- if cookiecutter.use_channels %}
 
+# CHANNELS
+# ------------------------------------------------------------------------------
+# https://channels.readthedocs.io/en/stable/topics/channel_layers.html
 {%- if cookiecutter.use_redis %}
-
 # Group messages travel through Redis, so every server process (and machine) sees every room.
+# The project's layer is channels_redis's, logging a Redis outage once (rooms/redis_layer.py).
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "{{ cookiecutter.project_slug }}.rooms.redis_layer.RedisChannelLayer",
         "CONFIG": {
             "hosts": [
                 {
@@ -200,7 +233,6 @@ CHANNEL_LAYERS = {
     }
 }
 {%- else %}
-
 # Group messages stay inside this process: enough for one server process. With more processes
 # or machines, members on different ones never hear each other (a production check warns).
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -212,3 +244,22 @@ ROOMS_ALLOW_ANONYMOUS = env.bool("ROOMS_ALLOW_ANONYMOUS", default=True)
 # Larger WebSocket messages close the socket with 1009; bin/serve gives the servers this limit.
 WEBSOCKET_MAX_MESSAGE_BYTES = env.int("WEBSOCKET_MAX_MESSAGE_BYTES", default=65536)
 {%- endif %}
+
+# HEALTH CHECK
+# ------------------------------------------------------------------------------
+# What /health/ checks, all at once: name -> async function that raises when it is unwell.
+HEALTH_CHECKS = {
+    "database": "{{ cookiecutter.project_slug }}.health.checks.check_database",
+    "cache": "{{ cookiecutter.project_slug }}.health.checks.check_cache",
+{%- if cookiecutter.use_redis %}
+    "redis": "{{ cookiecutter.project_slug }}.health.redis_check.check_redis",
+{%- endif %}
+}
+# Comma-separated HTTP(S) URLs that /health/ checks too, each a check of its own.
+HEALTH_CHECK_UPSTREAMS = env.list("HEALTH_CHECK_UPSTREAMS", default=[])
+# Seconds each check may take.
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
+
+# YOUR SETTINGS
+# ------------------------------------------------------------------------------
+# Your project's own settings go here, read from the environment with `env` like the ones above.

@@ -16,7 +16,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 # Warn, naming the path, when a request blocks the event loop longer than this (0 turns it off).
 LOOP_BLOCK_WARN_MS = env.int("LOOP_BLOCK_WARN_MS", default=100)
 MIDDLEWARE = [
-    "{{ cookiecutter.project_slug }}.core.middleware.LoopBlockMiddleware",
+    "{{ cookiecutter.project_slug }}.middleware.loop_block.LoopBlockMiddleware",
     *MIDDLEWARE,
 ]
 LOGGING["handlers"]["console"]["formatter"] = "human"

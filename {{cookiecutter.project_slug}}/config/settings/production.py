@@ -3,10 +3,6 @@
 `manage.py check --deploy --fail-level WARNING` passes with these defaults (tests/test_settings.py).
 """
 
-{% if cookiecutter.database == "postgresql" -%}
-import os
-
-{% endif -%}
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -20,7 +16,7 @@ if not SECRET_KEY:
     )
 {%- if cookiecutter.database == "postgresql" %}
 # base.py falls back to a local database for development; production must name its own.
-if not os.environ.get("DATABASE_URL"):
+if not env.str("DATABASE_URL", default=""):
     raise ImproperlyConfigured(
         "DATABASE_URL is not set: production settings need the PostgreSQL URL in the environment, "
         "e.g. postgres://user:password@host:5432/name."

@@ -12,8 +12,9 @@ CSRF_TRUSTED_ORIGINS = ["https://{{ cookiecutter.domain_name }}"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # ServeStatic serves nothing in-process: it would scan every app's static files (Django admin's
-# alone: 127) each time a test client builds the middleware stack, about 40 ms a test. The tests
-# that fetch static files turn on the source they need; the real servers serve collectstatic's.
+# alone are many) each time a test client builds the middleware stack, that is in most tests.
+# The tests that fetch static files turn on the source they need; the real servers serve
+# collectstatic's.
 SERVESTATIC_USE_STATIC_ROOT = False
 
 # Tests that check upstreams set their own.

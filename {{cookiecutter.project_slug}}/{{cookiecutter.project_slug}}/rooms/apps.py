@@ -10,3 +10,7 @@ class RoomsConfig(AppConfig):
     def ready(self) -> None:
         # `<room:slug>` in URL patterns, registered once for every URLconf that uses it.
         register_converter(RoomSlugConverter, "room")
+{%- if cookiecutter.use_channels %}
+        # Registers the channel layer's deployment check.
+        from . import checks  # noqa: F401
+{%- endif %}

@@ -1,28 +1,16 @@
 """A room's live side: history on connect, then every message, join and leave as it happens."""
 
-{% if cookiecutter.use_redis -%}
 import contextlib
-{% endif -%}
 import json
-{%- if cookiecutter.use_redis %}
-import logging
-{%- endif %}
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import ValidationError
-{%- if cookiecutter.use_redis %}
-from redis.exceptions import RedisError
-{%- endif %}
 
+from .groups import LayerUnavailable, room_group
 from .models import Message
-from .services import post_message, room_group
-
-{%- if cookiecutter.use_redis %}
-
-logger = logging.getLogger(__name__)
-{%- endif %}
+from .services import post_message
 
 HISTORY_SIZE = 50
 
@@ -30,60 +18,31 @@ HISTORY_SIZE = 50
 # (Daphne refuses to send 1xxx codes other than 1000 from the application.)
 CLOSE_LOGIN_REQUIRED = 4401
 CLOSE_NOT_FOUND = 4404
-{%- if cookiecutter.use_redis %}
 CLOSE_UNAVAILABLE = 4503
-{%- endif %}
 # RFC 6455 "message too big". Uvicorn, Hypercorn and Daphne enforce the limit themselves
 # (bin/serve passes them WEBSOCKET_MAX_MESSAGE_BYTES). Granian has no such setting, so the
 # consumer does it.
 CLOSE_TOO_BIG = 1009
 
-{%- if cookiecutter.use_redis %}
-
-
-class LayerOutage:
-    """Logs a Redis outage once when it starts and once when it ends.
-
-    Every page reconnects on its own while Redis is away; a line per attempt would bury the cause.
-    """
-
-    def __init__(self) -> None:
-        self.active = False
-
-    def failed(self, error: RedisError) -> None:
-        if not self.active:
-            logger.error("Redis unreachable, refusing WebSockets until it is back: %r", error)
-        self.active = True
-
-    def succeeded(self) -> None:
-        if self.active:
-            logger.warning("Redis reachable again, accepting WebSockets")
-        self.active = False
-
-
-outage = LayerOutage()
-{%- endif %}
-
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):
-    """`/ws/rooms/<slug>/`: frames in are `{"text": "..."}`, frames out have a `type`."""
+    """`/ws/rooms/<slug>/`: frames in are `{"text": "..."}`, frames out have a `type`.
+
+    While the channel layer is unavailable, sockets close with 4503 (the page retries) rather
+    than with a traceback.
+    """
 
     slug: str
     author: str
     joined = False
 
-{%- if cookiecutter.use_redis %}
-
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        # Redis can also go away while we wait on it for group messages: close with a code the
-        # page understands instead of crashing with a traceback.
+        # The layer can also fail while we wait on it for group messages.
         try:
             await super().__call__(scope, receive, send)
-        except RedisError as error:
-            outage.failed(error)
+        except LayerUnavailable:
             with contextlib.suppress(Exception):  # the client may be gone already
                 await send({"type": "websocket.close", "code": CLOSE_UNAVAILABLE})
-{%- endif %}
 
     async def connect(self) -> None:
         self.slug = self.scope["url_route"]["kwargs"]["slug"]
@@ -97,19 +56,12 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_LOGIN_REQUIRED)
             return
-
-{%- if cookiecutter.use_redis %}
         try:
             await self.channel_layer.group_add(room_group(self.slug), self.channel_name)
-        except RedisError as error:
-            outage.failed(error)
+        except LayerUnavailable:
             await self.accept()
             await self.close(code=CLOSE_UNAVAILABLE)
             return
-        outage.succeeded()
-{%- else %}
-        await self.channel_layer.group_add(room_group(self.slug), self.channel_name)
-{%- endif %}
         self.joined = True
         await self.accept()
         history = await self.history()
@@ -119,17 +71,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if not self.joined:
             return
-{%- if cookiecutter.use_redis %}
-        try:
+        # While the layer is unavailable the membership stays until the group expires.
+        with contextlib.suppress(LayerUnavailable):
             await self.channel_layer.group_discard(room_group(self.slug), self.channel_name)
             await self.announce("room.leave")
-        except RedisError as error:
-            # Redis drops the membership itself when the group expires.
-            outage.failed(error)
-{%- else %}
-        await self.channel_layer.group_discard(room_group(self.slug), self.channel_name)
-        await self.announce("room.leave")
-{%- endif %}
 
     async def history(self) -> list[dict[str, Any]]:
         """The last HISTORY_SIZE messages, oldest first (the order a chat reads)."""
@@ -175,7 +120,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def send_error(self, error: str) -> None:
         await self.send_json({"type": "error", "error": error})
 
-    # Group events (services.broadcast and announce); `type` "room.message" calls room_message.
+    # Group events (groups.broadcast and announce); `type` "room.message" calls room_message.
 
     async def room_message(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "message", **event["message"]})

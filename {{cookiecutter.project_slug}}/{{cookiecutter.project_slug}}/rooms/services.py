@@ -1,23 +1,12 @@
 """Posting a message, shared by the HTTP API{% if cookiecutter.use_channels %} and the WebSocket consumer{% endif %}."""
 
-{% if cookiecutter.use_redis and cookiecutter.use_channels -%}
-import logging
-
-{% endif -%}
-{% if cookiecutter.use_channels -%}
-from channels.layers import get_channel_layer
-{% endif -%}
 from django.core.exceptions import ValidationError
-{%- if cookiecutter.use_redis and cookiecutter.use_channels %}
-from redis.exceptions import RedisError
-{%- endif %}
 
+{% if cookiecutter.use_channels -%}
+from .groups import broadcast
+{% endif -%}
 from .models import MAX_MESSAGE_LENGTH, Message, Room
 from .slugs import SLUG_RULE, is_room_slug
-{%- if cookiecutter.use_redis and cookiecutter.use_channels %}
-
-logger = logging.getLogger(__name__)
-{%- endif %}
 
 
 def clean_text(text: object) -> str:
@@ -45,32 +34,7 @@ async def post_message(room_slug: str, author: str, text: object) -> Message:
     text = clean_text(text)
     room, _ = await Room.objects.aget_or_create(slug=room_slug)
     message = await Message.objects.acreate(room=room, author=author, text=text)
-{%- if cookiecutter.use_redis and cookiecutter.use_channels %}
-    try:
-        await broadcast(message, room_slug)
-    except RedisError as error:
-        # Stored all the same: members get it with the history when their page reconnects.
-        logger.warning(
-            "Message %s stored but not broadcast, Redis is unreachable: %r", message.pk, error
-        )
-{%- elif cookiecutter.use_channels %}
+{%- if cookiecutter.use_channels %}
     await broadcast(message, room_slug)
 {%- endif %}
     return message
-
-{%- if cookiecutter.use_channels %}
-
-
-def room_group(slug: str) -> str:
-    """The channel-layer group of a room's members (names allow letters, digits, - _ and .)."""
-    return f"room.{slug}"
-
-
-async def broadcast(message: Message, room_slug: str) -> None:
-    """Send a stored message to every member of its room (RoomConsumer.room_message)."""
-    channel_layer = get_channel_layer()
-    if channel_layer is not None:
-        await channel_layer.group_send(
-            room_group(room_slug), {"type": "room.message", "message": message.as_dict(room_slug)}
-        )
-{%- endif %}

@@ -13,11 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import ThreadSensitiveContext
 
-from {{ cookiecutter.project_slug }}.core.asgi_types import ASGIApp, Receive, Scope, Send
+from .interface import ASGIApp, Receive, Scope, Send
 
 # Idle threads kept for the next requests: as many as requests in flight at the busiest, up to
-# this. Above it a request starts a thread of its own, as with Django's default; each idle
-# thread costs its stack's memory only as far as it was touched (tens of KiB).
+# this. Above it a request starts a thread of its own, as with Django's default; an idle thread
+# costs only as much of its stack's memory as it has touched.
 KEEP_IDLE = 128
 
 

@@ -1,9 +1,9 @@
-"""Close open WebSockets with 1001 (going away) as soon as the server is told to stop.
+"""The WebSocket route's closer: 1001 for open sockets on SIGTERM, an immediate 403 on refusal.
 
-Left alone, servers close them on their own terms: uvicorn with 1012, Granian without a close
-frame (the browser sees 1006). 1001 is the code that says "this server is leaving, reconnect".
-The server's own SIGTERM handler runs once our close frames are out (at most CLOSE_WAIT later),
-so its draining is unchanged.
+Left alone, servers close open sockets on their own terms: uvicorn with 1012, Granian without a
+close frame (the browser sees 1006). 1001 is the code that says "this server is leaving,
+reconnect". The server's own SIGTERM handler runs once our close frames are out (at most
+CLOSE_WAIT later), so its draining is unchanged.
 """
 
 import asyncio
@@ -13,7 +13,7 @@ from collections.abc import Coroutine
 from types import FrameType
 from typing import Any
 
-from {{ cookiecutter.project_slug }}.core.asgi_types import ASGIApp, Message, Receive, Scope, Send
+from .interface import ASGIApp, Message, Receive, Scope, Send
 
 GOING_AWAY = 1001
 # How long SIGTERM waits for the close handshakes before the server's own handler runs: a
@@ -43,9 +43,9 @@ class Socket:
     async def deny(self) -> None:
         """Refuse the handshake (the Origin check does) with a 403 sent right away.
 
-        Sent as a close, Granian holds the 403 back until the consumer has returned, and a
-        consumer on the Redis layer returns only when its blocking read of Redis ends: seconds.
-        The ASGI denial response, where the server offers it, goes out at once.
+        Sent as a close, Granian holds the 403 back until the consumer has returned, which can
+        take seconds while it waits on the channel layer. The ASGI denial response, where the
+        server offers it, goes out at once.
         """
         self.gone = True
         start = {"type": "websocket.http.response.start", "status": 403}
@@ -58,7 +58,7 @@ class Socket:
             await self._send({"type": "websocket.close", "code": GOING_AWAY})
 
 
-class GoingAway:
+class WebSocketCloser:
     """ASGI middleware for the WebSocket route: knows every open socket, closes them on SIGTERM.
 
     It also answers refused handshakes at once (see `Socket.deny`).

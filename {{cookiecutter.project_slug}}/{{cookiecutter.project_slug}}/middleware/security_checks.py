@@ -1,4 +1,10 @@
-"""System checks: Django's deployment checks for our middleware{% if cookiecutter.use_channels %}, and the channel layer{% endif %}."""
+"""Django's security checks, made to see our middleware as the Django classes it replaces.
+
+Django's checks find its middleware by dotted path in MIDDLEWARE
+("django.middleware.security.SecurityMiddleware" in settings.MIDDLEWARE). Ours subclass
+Django's under our own path, so those checks would report the middleware missing and skip
+everything that depends on it (HSTS, SSL redirect, nosniff, X-Frame-Options...).
+"""
 
 import functools
 from collections.abc import Callable
@@ -12,10 +18,6 @@ from django.utils.module_loading import import_string
 
 CheckFunction = Callable[..., list[checks.CheckMessage]]
 
-# Django's security checks find its middleware by dotted path in MIDDLEWARE
-# ("django.middleware.security.SecurityMiddleware" in settings.MIDDLEWARE). Ours subclass
-# Django's under our own path, so those checks would report the middleware missing and skip
-# everything that depends on it (HSTS, SSL redirect, nosniff, X-Frame-Options...).
 DJANGO_SECURITY_CHECKS = (
     "django.core.checks.security.base",
     "django.core.checks.security.csrf",
@@ -55,30 +57,3 @@ def run_django_security_checks_on_our_middleware() -> None:
         for check in [check for check in found if check.__module__ in DJANGO_SECURITY_CHECKS]:
             found.discard(check)
             found.add(with_django_middleware_paths(check))
-{%- if cookiecutter.use_channels %}
-
-
-IN_MEMORY_LAYER = "channels.layers.InMemoryChannelLayer"
-
-
-@checks.register(checks.Tags.compatibility, deploy=True)
-def check_channel_layer(
-    app_configs: list[AppConfig] | None, **kwargs: Any
-) -> list[checks.CheckMessage]:
-    """In production, an in-memory channel layer splits every room by server process.
-
-    One process (bin/serve's default with this layer) is fine; WEB_CONCURRENCY above 1 is not.
-    """
-    backend = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND")
-    if backend != IN_MEMORY_LAYER or settings.WEB_CONCURRENCY <= 1:
-        return []
-    return [
-        checks.Warning(
-            "The channel layer is in-memory: members connected to different server processes "
-            "or machines never see each other's messages.",
-            hint="Run a single server process (WEB_CONCURRENCY=1), or bake with use_redis and "
-            "set REDIS_URL to use channels_redis.core.RedisChannelLayer.",
-            id="core.W001",
-        )
-    ]
-{%- endif %}

@@ -28,7 +28,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
-from .middleware import GetResponse
+from .base import GetResponse
 
 
 class InlineHooks:

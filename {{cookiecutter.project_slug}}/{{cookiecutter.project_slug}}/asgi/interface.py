@@ -1,4 +1,4 @@
-"""The ASGI interface's types, as the spec describes them, shared by the project's ASGI code."""
+"""The ASGI interface's types, as the specification describes them."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any

@@ -1,7 +1,9 @@
 """What /health/ checks: every dependency at once, each with its own time limit.
 
-A failure is named by its kind only ("HTTP 503", an exception class such as TimeoutError):
-exception text and URLs can carry passwords and tokens, and /health/ answers anyone who asks.
+The checks are settings.HEALTH_CHECKS (name: async function that raises when its dependency is
+unwell) and one per URL in settings.HEALTH_CHECK_UPSTREAMS. A failure is named by its kind only
+("HTTP 503", an exception class such as TimeoutError): exception text and URLs can carry
+passwords and tokens, and /health/ answers anyone who asks.
 """
 
 from __future__ import annotations
@@ -17,25 +19,27 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
-{%- if cookiecutter.use_redis %}
-from redis.asyncio import Redis
-{%- endif %}
+from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
     import httpx
 
 Check = Callable[[], Awaitable[None]]
 
-# One client per process, so upstream checks reuse their connections; config/asgi.py closes it
-# when the server shuts down.
+# One client per process, so upstream checks reuse their connections; the ASGI lifespan closes
+# it when the server shuts down.
 _http_client: httpx.AsyncClient | None = None
+
+
+class CheckFailed(Exception):
+    """A dependency answered, but not well: the message is safe to show."""
 
 
 def http_client() -> httpx.AsyncClient:
     global _http_client
     if _http_client is None:
-        # Imported here, for upstream checks only: importing httpx (which also tries to load its
-        # command line's libraries) costs every process that starts Django ~0.1 s of CPU.
+        # Imported here, for upstream checks only: importing httpx is slow, and every process
+        # that starts Django would pay for it.
         import httpx
 
         _http_client = httpx.AsyncClient(follow_redirects=False)
@@ -47,10 +51,6 @@ async def close_http_client() -> None:
     if _http_client is not None:
         await _http_client.aclose()
         _http_client = None
-
-
-class CheckFailed(Exception):
-    """A dependency answered, but not well: the message is safe to show."""
 
 
 def _select_one() -> None:
@@ -76,20 +76,6 @@ async def check_cache() -> None:
         raise CheckFailed("read back a different value")
     await cache.adelete(key)
 
-{%- if cookiecutter.use_redis %}
-
-
-async def check_redis() -> None:
-    timeout = settings.HEALTH_CHECK_TIMEOUT
-    client = Redis.from_url(
-        settings.REDIS_URL, socket_timeout=timeout, socket_connect_timeout=timeout
-    )
-    try:
-        await client.ping()
-    finally:
-        await client.aclose()
-{%- endif %}
-
 
 def upstream_check(url: str) -> Check:
     async def check() -> None:
@@ -110,10 +96,9 @@ def upstream_name(url: str) -> str:
 
 
 def checks() -> dict[str, Check]:
-    found: dict[str, Check] = {"database": check_database, "cache": check_cache}
-{%- if cookiecutter.use_redis %}
-    found["redis"] = check_redis
-{%- endif %}
+    found: dict[str, Check] = {
+        name: import_string(path) for name, path in settings.HEALTH_CHECKS.items()
+    }
     for url in settings.HEALTH_CHECK_UPSTREAMS:
         found[upstream_name(url)] = upstream_check(url)
     return found

@@ -24,18 +24,7 @@ from django.urls import path
 from django.utils.module_loading import import_string
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-DJANGO_STACK = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
-# Same class names, in our module.
-ASYNC_MODULE = "{{ cookiecutter.project_slug }}.core.async_django"
-ASYNC_STACK = [f"{ASYNC_MODULE}.{dotted.rsplit('.', 1)[1]}" for dotted in DJANGO_STACK]
+from tests.middleware_stacks import ASYNC_STACK, DJANGO_STACK
 
 
 async def plain(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,45 @@
+"""The live room page in a real headless Chromium against the real server: `pytest -m e2e`."""
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.plugins.browser import room_path, send
+from tests.server import Server, free_port
+
+pytestmark = pytest.mark.e2e
+
+# Milliseconds. The page's reconnect backoff tops out at 15 s; a restart takes a few seconds more.
+RECONNECT_TIMEOUT = 45_000
+
+Serve = Callable[..., AbstractContextManager[Server]]
+
+
+def test_two_pages_chat_live_and_reconnect_after_a_server_restart(
+    serve: Serve, open_room: Callable[[str], Page]
+):
+    port = str(free_port())
+    room = room_path()
+    with serve(PORT=port) as live:
+        ann, bob = open_room(f"{live.url}{room}"), open_room(f"{live.url}{room}")
+        for page in (ann, bob):
+            expect(page.locator(".status")).to_contain_text("Live")
+
+        send(ann, "hello from ann")
+        expect(bob.locator(".messages")).to_contain_text("hello from ann")
+        expect(ann.locator(".messages")).to_contain_text("hello from ann")
+        expect(ann.locator("#message-text")).to_have_value("")
+
+    # The server is gone: the page says so, and keeps trying.
+    expect(ann.locator(".status")).to_contain_text("reconnecting")
+    expect(ann.locator(".status")).to_have_attribute("data-state", "busy")
+
+    with serve(PORT=port):
+        for page in (ann, bob):
+            expect(page.locator(".status")).to_contain_text("Live", timeout=RECONNECT_TIMEOUT)
+        send(bob, "back again")
+        expect(ann.locator(".messages")).to_contain_text("back again")
+    # History and live messages were shown once each.
+    expect(ann.locator(".messages li", has_text="hello from ann")).to_have_count(1)
