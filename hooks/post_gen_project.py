@@ -31,6 +31,7 @@ OPTIONAL_PATHS = {
     "config/daphne_launcher.py": ASGI_SERVER == "daphne",
     f"{SLUG}/asgi/router.py": not USE_CHANNELS,
     f"{SLUG}/asgi/websocket_closer.py": USE_CHANNELS,
+    f"{SLUG}/health/postgresql.py": POSTGRESQL,
     f"{SLUG}/health/redis_check.py": USE_REDIS,
     f"{SLUG}/rooms/checks.py": USE_CHANNELS,
     f"{SLUG}/rooms/consumers.py": USE_CHANNELS,

@@ -51,6 +51,7 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         "config/daphne_launcher.py": server == "daphne",
         f"{slug}/asgi/router.py": not channels,
         f"{slug}/asgi/websocket_closer.py": channels,
+        f"{slug}/health/postgresql.py": postgresql,
         f"{slug}/health/redis_check.py": redis,
         f"{slug}/rooms/checks.py": channels,
         f"{slug}/rooms/consumers.py": channels,

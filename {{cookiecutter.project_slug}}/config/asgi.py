@@ -17,6 +17,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 # First: it sets Django up, and the imports below need the app registry.
 django_application = get_asgi_application()
+{%- if cookiecutter.database == "postgresql" %}
+
+from {{ cookiecutter.project_slug }}.health.postgresql import log_connection_error  # noqa: E402
+
+# Says now, in one line, why PostgreSQL refuses a connection, rather than at the first request.
+log_connection_error()
+{%- endif %}
 
 from {{ cookiecutter.project_slug }}.asgi.lifespan import Lifespan  # noqa: E402
 from {{ cookiecutter.project_slug }}.asgi.request_threads import ReusedRequestThreads  # noqa: E402

@@ -1,8 +1,27 @@
-"""PostgreSQL: production needs its URL, and connections come from a pool."""
+"""PostgreSQL: production needs its URL, connections are pooled, a refusal is named at once."""
+
+import logging
+import os
+import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from {{ cookiecutter.project_slug }}.health.postgresql import (
+    check_connection,
+    connection_error,
+    log_connection_error,
+)
+
+from tests.plugins.postgresql import refusal
 from tests.production import PRODUCTION_ENV, run
+from tests.server import free_port
+
+MISSING_DATABASE = 'database "no_such_database": database "no_such_database" does not exist'
+
+
+def url_of(database: str) -> str:
+    return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{database}").geturl()
 
 
 def test_production_refuses_to_start_without_a_database_url():
@@ -22,3 +41,62 @@ def test_connections_come_from_a_pool():
     assert database["CONN_HEALTH_CHECKS"] is True
     assert database["OPTIONS"]["pool"]["max_size"] >= 1
     assert database["ENGINE"] == "django.db.backends.postgresql"
+
+
+def test_a_missing_database_is_named_in_one_line():
+    error = connection_error(dbname="no_such_database")
+
+    assert error is not None
+    assert error.startswith("Could not connect to PostgreSQL at ")
+    assert error.endswith(MISSING_DATABASE)
+
+
+def test_a_server_that_is_not_there_is_named_in_one_line():
+    port = free_port()
+
+    error = connection_error(port=port)
+
+    assert error is not None
+    assert f":{port}, database " in error
+    assert "\n" not in error
+
+
+def test_the_server_logs_the_cause_once_as_it_starts(caplog):
+    with caplog.at_level(logging.ERROR):
+        log_connection_error()
+        assert caplog.records == [], "a database that answers has nothing to report"
+        log_connection_error(dbname="no_such_database")
+
+    (record,) = caplog.records
+    assert record.getMessage().endswith(MISSING_DATABASE)
+
+
+def test_migrate_names_the_cause_at_once_instead_of_waiting_for_the_pool():
+    started = time.monotonic()
+    result = run(
+        "manage.py",
+        "migrate",
+        "--no-input",
+        **{**PRODUCTION_ENV, "DATABASE_URL": url_of("no_such_database")},
+        DATABASE_POOL_TIMEOUT="30",
+    )
+
+    assert result.returncode != 0
+    assert MISSING_DATABASE in result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert time.monotonic() - started < 30
+
+
+def test_the_tests_name_the_cause_before_they_start():
+    port = free_port()
+
+    reason = refusal(port=port)
+
+    assert reason is not None
+    assert reason.startswith("The tests need a PostgreSQL that accepts them. Could not connect")
+    assert f":{port}, " in reason
+    assert refusal() is None
+
+
+def test_migrate_checks_the_connection_first():
+    assert check_connection(None, databases=["default"]) == []

@@ -3,12 +3,15 @@
 import asyncio
 import os
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
+
+from {{ cookiecutter.project_slug }}.health.postgresql import connection_error
 
 from tests.server import free_port
 
@@ -19,6 +22,22 @@ def pytest_configure(config: pytest.Config) -> None:
             "The tests need a real PostgreSQL: set DATABASE_URL, "
             "e.g. postgres://postgres@localhost:5432/postgres."
         )
+    if reason := refusal():
+        raise pytest.UsageError(reason)
+
+
+def refusal(**overrides: Any) -> str | None:
+    """Why the tests cannot use this PostgreSQL, in one line, or None; at once, not after the
+    pool's timeout.
+
+    Django makes the test database through the server's "postgres" database, or else through
+    the configured one: the tests need either.
+    """
+    if (error := connection_error(dbname="postgres", **overrides)) and connection_error(
+        **overrides
+    ):
+        return f"The tests need a PostgreSQL that accepts them. {error}."
+    return None
 
 
 @pytest.fixture(scope="session", autouse=True)
