@@ -32,7 +32,7 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
             for name in ("models", "services", "api", "views", "urls", "slugs", "converters")
         ),
         "static/site.css",
-        *(f"templates/{name}.html" for name in ("base", "home")),
+        *(f"templates/{name}.html" for name in ("base", "home", "404", "500")),
         "tests/conftest.py", "tests/server.py", "tests/server_behaviour.py",
         "tests/middleware_stacks.py", "tests/production.py", "tests/plugins/browser.py",
         "tests/test_shutdown.py", "tests/test_health.py", "tests/test_pages.py",

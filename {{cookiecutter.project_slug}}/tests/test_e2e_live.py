@@ -23,14 +23,20 @@ def test_two_pages_chat_live_and_reconnect_after_a_server_restart(
     port = str(free_port())
     room = room_path()
     with serve(PORT=port) as live:
-        ann, bob = open_room(f"{live.url}{room}"), open_room(f"{live.url}{room}")
+        ann = open_room(f"{live.url}{room}")
+        expect(ann.locator(".status")).to_have_text("Live")
+        bob = open_room(f"{live.url}{room}")
         for page in (ann, bob):
             expect(page.locator(".status")).to_contain_text("Live")
+        # Ann hears that someone joined; Bob's own join is no news to Bob.
+        expect(ann.locator(".status")).to_have_text("Live · anonymous joined")
 
         send(ann, "hello from ann")
         expect(bob.locator(".messages")).to_contain_text("hello from ann")
         expect(ann.locator(".messages")).to_contain_text("hello from ann")
         expect(ann.locator("#message-text")).to_have_value("")
+        # Bob's own join reached his page before Ann's message did.
+        expect(bob.locator(".status")).to_have_text("Live")
 
     # The server is gone: the page says so, and keeps trying.
     expect(ann.locator(".status")).to_contain_text("reconnecting")

@@ -1,10 +1,12 @@
-"""The HTML pages: home and a room."""
+"""The HTML pages: home, a room, and the error pages, each under the site's header."""
 
 import pytest
 from django.conf import LazySettings
+from django.template import loader
 from django.test import AsyncClient
 
 from {{ cookiecutter.project_slug }}.rooms.models import Room
+from {{ cookiecutter.project_slug }}.rooms.slugs import SLUG_RULE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,6 +45,14 @@ async def test_the_form_refuses_a_name_no_room_can_have(async_client: AsyncClien
     assert 'class="error"' in response.content.decode()
 
 
+@pytest.mark.parametrize("slug", ["Tea Time", "tea_time", "x" * 51, "Tea_Time" * 10])
+async def test_a_bad_name_gets_one_error_that_says_the_rule(async_client: AsyncClient, slug: str):
+    html = (await async_client.get("/", {"slug": slug})).content.decode()
+
+    assert html.count('class="error"') == 1
+    assert SLUG_RULE in html
+
+
 async def test_the_room_page_loads_its_script_and_token(
     async_client: AsyncClient, settings: LazySettings
 ):
@@ -65,6 +75,32 @@ async def test_an_impossible_room_is_a_404(async_client: AsyncClient):
     response = await async_client.get("/rooms/Not_A_Room/")
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/", "/rooms/lobby/", "/nowhere/"])
+async def test_every_page_has_the_site_header(async_client: AsyncClient, path: str):
+    html = (await async_client.get(path)).content.decode()
+
+    assert '<header class="site">' in html
+    assert '<nav aria-label="Site">' in html
+    assert 'href="/admin/"' in html
+
+
+async def test_a_missing_page_is_the_sites_own_404(async_client: AsyncClient):
+    response = await async_client.get("/nowhere/")
+
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in response.content.decode()
+
+
+def test_the_500_page_needs_no_request_database_or_static_files(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        # As Django's server_error view renders it: no context, no request.
+        html = loader.get_template("500.html").render()
+
+    assert "<h1>Something went wrong</h1>" in html
+    assert '<header class="site">' in html
+    assert "/static/" not in html
 
 
 @pytest.mark.parametrize("path", ["/static/rooms/room.js", "/static/site.css"])

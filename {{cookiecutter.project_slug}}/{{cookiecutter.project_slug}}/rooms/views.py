@@ -3,18 +3,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from .models import Room
-from .slugs import SLUG_MAX_LENGTH, slug_validator
+from .slugs import SLUG_MAX_LENGTH, SLUG_RULE, is_room_slug
 
 RECENT_ROOMS = 50
 
 
 class OpenRoomForm(forms.Form):
-    slug = forms.SlugField(
+    slug = forms.CharField(
         label="Room name",
-        max_length=SLUG_MAX_LENGTH,
-        validators=[slug_validator],
-        widget=forms.TextInput(attrs={"placeholder": "lobby", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "lobby", "autocomplete": "off", "maxlength": SLUG_MAX_LENGTH}
+        ),
     )
+
+    def clean_slug(self) -> str:
+        # One rule, one message: a field with several validators would list each one it broke.
+        slug = self.cleaned_data["slug"]
+        if not is_room_slug(slug):
+            raise forms.ValidationError(SLUG_RULE, code="invalid")
+        return slug
 
 
 async def home(request: HttpRequest) -> HttpResponse:

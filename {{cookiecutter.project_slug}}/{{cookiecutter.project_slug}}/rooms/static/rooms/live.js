@@ -31,9 +31,13 @@
   let socket = null;
   let attempt = 0;
   let pending = null; // the message sent and not yet confirmed: {text, resolve, reject, timer}
+  // The server announces our own join to the room, us included: the first join after the
+  // history is ours, and the status line does not report it as someone else's.
+  let ownJoinPending = false;
 
   function connect() {
     room.setStatus("Connecting…", "busy");
+    ownJoinPending = true;
     socket = new WebSocket(url);
     socket.addEventListener("open", () => room.setStatus("Live", "ok"));
     socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
@@ -51,8 +55,14 @@
         if (pending && frame.text === pending.text) settle(null);
         break;
       case "join":
+        if (ownJoinPending) {
+          ownJoinPending = false;
+          break;
+        }
+        room.setStatus(`Live · ${frame.author} joined`, "ok");
+        break;
       case "leave":
-        room.setStatus(`Live · ${frame.author} ${frame.type === "join" ? "joined" : "left"}`, "ok");
+        room.setStatus(`Live · ${frame.author} left`, "ok");
         break;
       case "error":
         if (pending) settle(new Error(frame.error));
