@@ -1,15 +1,24 @@
-"""Chromium for the e2e tests (`pytest -m e2e`): Debian's /usr/bin/chromium, driven through
-Playwright's Python API (never `playwright install`).
+"""Chromium for the e2e tests (`pytest -m e2e`), found as Playwright users expect.
+
+Playwright's own Chromium when it is installed (`uv run playwright install chromium`), else a
+system Chromium: the path in CHROMIUM_PATH, else the usual places on Linux and macOS.
 """
 
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
+SYSTEM_CHROMIUMS = [
+    Path("/usr/bin/chromium"),
+    Path("/usr/bin/chromium-browser"),
+    Path("/usr/bin/google-chrome"),
+    Path("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"),
+    Path("/Applications/Chromium.app/Contents/MacOS/Chromium"),
+]
 # Headless, also as root, on a machine without a network of its own or a GPU.
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -36,12 +45,27 @@ def send(page: Page, text: str) -> None:
     page.locator("#message-text").press("Enter")
 
 
+def find_chromium(playwright: Playwright) -> Path | None:
+    """The system Chromium to launch, or None for Playwright's own; fails the test if neither."""
+    if Path(playwright.chromium.executable_path).exists():
+        return None
+    if configured := os.environ.get("CHROMIUM_PATH"):
+        if not Path(configured).exists():
+            pytest.fail(f"CHROMIUM_PATH is {configured}, and there is no such file.")
+        return Path(configured)
+    for path in SYSTEM_CHROMIUMS:
+        if path.exists():
+            return path
+    pytest.fail(
+        "The e2e tests need Chromium: run `uv run playwright install chromium`, or install "
+        "Chromium or Chrome (and set CHROMIUM_PATH if it is not in a usual place)."
+    )
+
+
 @pytest.fixture
 def browser(transactional_db: None, tmp_path: Path) -> Iterator[Browser]:
     # Function-scoped, after the database: Playwright's event loop must be gone before the
     # database is flushed, which Django refuses to do while a loop runs in this thread.
-    if not CHROMIUM.exists():
-        pytest.fail(f"The e2e tests need {CHROMIUM}: on Debian, apt-get install chromium.")
     home = tmp_path / "chromium-home"
     # Chromium writes profile and cache files under HOME and the XDG directories.
     env = {
@@ -51,7 +75,7 @@ def browser(transactional_db: None, tmp_path: Path) -> Iterator[Browser]:
     }
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_FLAGS, env=env, headless=True
+            executable_path=find_chromium(playwright), args=CHROMIUM_FLAGS, env=env, headless=True
         )
         yield browser
         browser.close()
