@@ -237,7 +237,8 @@ def project_env(venv: Path, project: Path, name: str, **extra: str) -> dict[str,
 
 def base_env(venv: Path, project: Path) -> dict[str, str]:
     """The bench apps and the project's directory on the path: bin/serve's command line may name
-    a project module (config.workers.UvicornWorker, python:config.hypercorn) for every candidate."""
+    a project module (config.gunicorn_worker.UvicornWorker, python:config.hypercorn) for every
+    candidate."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "VIRTUAL_ENV"))}
     env.update(
         PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
@@ -441,9 +442,9 @@ PROFILE_CATEGORIES = {
     ),
     "sync_to_async hops (submit + wait)": "SyncToAsync.__call__",
     "Django's MiddlewareMixin hooks": "MiddlewareMixin.__acall__",
-    "the project's middleware (core/middleware.py, core/async_django.py, servestatic)": (
-        "core/middleware.py",
-        "core/async_django.py",
+    "the project's middleware (middleware/, health/middleware.py, servestatic)": (
+        f"{SLUG}/middleware/",
+        f"{SLUG}/health/middleware.py",
         "servestatic/middleware.py",
     ),
     "the view": "bench_views.py",
