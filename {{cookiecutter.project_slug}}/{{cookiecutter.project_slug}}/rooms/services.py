@@ -1,4 +1,4 @@
-"""Posting a message, shared by the HTTP API{% if cookiecutter.use_channels %} and the WebSocket consumer{% endif %}."""
+"""Posting a message, the one way into a room: used by the HTTP API{% if cookiecutter.use_channels %} and the WebSocket consumer{% endif %}."""
 
 from django.core.exceptions import ValidationError
 
