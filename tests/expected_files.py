@@ -44,7 +44,7 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         "Dockerfile": options["use_docker"],
         ".dockerignore": options["use_docker"],
         "compose.yaml": options["use_docker"],
-        ".github/workflows": options["ci_tool"] == "github",
+        ".github": options["ci_tool"] == "github",
         ".gitlab-ci.yml": options["ci_tool"] == "gitlab",
         "config/gunicorn_worker.py": channels and server == "uvicorn",
         "config/hypercorn.py": server == "hypercorn",

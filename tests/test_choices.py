@@ -10,7 +10,7 @@ import tomllib
 import pytest
 from expected_files import expected_paths
 
-from matrix import tier1
+from matrix import tier1, tier2
 from matrix.bake import Baked
 from matrix.options import DEFAULTS, SPACE
 from matrix.tree import tree_hash
@@ -52,7 +52,12 @@ def test_python_version_is_the_oldest_the_project_accepts_and_is_found_here(bake
     # As a user's `uv sync` would, without downloading a Python.
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
     found = subprocess.run(
-        ["uv", "python", "find"], cwd=project, env=env, capture_output=True, text=True, check=False
+        [tier2.UV, "python", "find"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert found.returncode == 0, found.stderr
     version_of = subprocess.run(

@@ -1,6 +1,11 @@
 """The post-generation hook gives every bake its own secret, in a file git ignores."""
 
+import ast
 import subprocess
+
+from expected_files import expected_paths
+
+from matrix.options import DEFAULTS, TEMPLATE
 
 
 def secret_key(project, name: str = ".env") -> str:
@@ -33,3 +38,31 @@ def test_env_is_git_ignored_and_its_example_is_not(bake):
 
     assert ignored(".env")
     assert not ignored(".env.example")
+
+
+def optional_paths() -> set[str]:
+    """The keys of the post-generation hook's OPTIONAL_PATHS, with SLUG spelled `slug`."""
+    source = (TEMPLATE / "hooks" / "post_gen_project.py").read_text()
+    [table] = [
+        node.value
+        for node in ast.walk(
+            ast.parse(source.replace("{{ cookiecutter.", "__cc_").replace(" }}", ""))
+        )
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "OPTIONAL_PATHS"
+    ]
+    paths = set()
+    for key in table.keys:
+        if isinstance(key, ast.JoinedStr):
+            paths.add(
+                "".join(p.value if isinstance(p, ast.Constant) else "slug" for p in key.values)
+            )
+        else:
+            paths.add(key.value)
+    return paths
+
+
+def test_expected_files_list_every_path_the_hook_removes():
+    """tests/expected_files.py is written by hand beside the hook's table: both change together."""
+    listed = set(expected_paths(DEFAULTS, "slug"))
+    assert optional_paths() - listed == set()
+    assert ".github" in optional_paths()

@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from matrix.userflow import Ran, Shell, scratch
 
 KIND = "tier2"
 TREES = "tier2-trees"
+# The suite's own uv: beside its Python (scripts/test.sh installs it there), else on PATH.
+UV = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv") or "uv"
 
 
 @dataclass
@@ -62,7 +65,7 @@ def base_env(home: Path) -> dict[str, str]:
                "CI"}  # fmt: skip
     env = {key: value for key, value in os.environ.items() if key not in leaking}
     # uv from the suite's tools, but not the suite's virtualenv (its python, pytest, ruff...).
-    venv_bin = str(Path(shutil.which("uv") or "uv").resolve().parent)
+    venv_bin = str(Path(sys.executable).parent)
     path = [entry for entry in env.get("PATH", "").split(os.pathsep) if entry != venv_bin]
     env["PATH"] = os.pathsep.join([str(tools_dir()), *path])
     home.mkdir(parents=True, exist_ok=True)
@@ -86,7 +89,7 @@ def tools_dir() -> Path:
     if not (directory / "uv").exists():
         directory.mkdir(exist_ok=True)
         with_uv = directory / f"uv.{os.getpid()}"
-        with_uv.symlink_to(Path(shutil.which("uv")).resolve())
+        with_uv.symlink_to(Path(UV).resolve())
         with_uv.replace(directory / "uv")
     return directory
 
@@ -116,13 +119,13 @@ def resolve(project: Path) -> str:
         env = base_env(work / ".home")
         for offline in (True, False):
             result = subprocess.run(
-                ["uv", "lock", *(["--offline"] if offline else [])],
+                [UV, "lock", *(["--offline"] if offline else [])],
                 cwd=work, env=env, capture_output=True, text=True, check=False,
             )  # fmt: skip
             if result.returncode == 0:
                 break
         python = subprocess.run(
-            ["uv", "python", "find"], cwd=work, env=env, capture_output=True, text=True, check=False
+            [UV, "python", "find"], cwd=work, env=env, capture_output=True, text=True, check=False
         ).stdout
         lock = (work / "uv.lock").read_text() if (work / "uv.lock").exists() else result.stderr
         return f"{python}\n{lock}"

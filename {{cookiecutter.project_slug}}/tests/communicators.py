@@ -8,8 +8,9 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
-from config.asgi import application
 from {{ cookiecutter.project_slug }}.rooms.groups import LayerUnavailable, room_group
+
+from config.asgi import application
 
 # Generous: the machine running the tests may be busy; a passing test never waits this long.
 TIMEOUT = 5

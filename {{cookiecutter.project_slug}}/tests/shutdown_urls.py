@@ -7,7 +7,6 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import path
 
 from config.urls import urlpatterns as project_urlpatterns
-
 from tests.server_behaviour import SERVER
 
 # A server that drains it is waited for: short. One that cuts it off must not see it finish

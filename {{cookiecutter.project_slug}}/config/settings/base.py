@@ -105,7 +105,7 @@ TEMPLATES = [
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#databases
 {%- if cookiecutter.database == "postgresql" %}
 # The default matches .env.example; production.py refuses to start without DATABASE_URL.
-LOCAL_DATABASE_URL = "postgres://postgres@localhost:5432/{{ cookiecutter.project_slug }}"
+LOCAL_DATABASE_URL = "postgres:///{{ cookiecutter.project_slug }}"
 DATABASES = {"default": env.db("DATABASE_URL", default=LOCAL_DATABASE_URL)}
 # psycopg 3's pool, through Django's native support: connections are reused across requests
 # without CONN_MAX_AGE, which must stay 0 with a pool.

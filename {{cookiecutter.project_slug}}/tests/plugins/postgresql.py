@@ -20,7 +20,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not os.getenv("DATABASE_URL"):
         raise pytest.UsageError(
             "The tests need a real PostgreSQL: set DATABASE_URL, "
-            "e.g. postgres://postgres@localhost:5432/postgres."
+            "e.g. postgres:///{{ cookiecutter.project_slug }} (the README's Tests section)."
         )
     if reason := refusal():
         raise pytest.UsageError(reason)
