@@ -15,6 +15,7 @@ USE_DOCKER = {{ cookiecutter.use_docker }}
 POSTGRESQL = "{{ cookiecutter.database }}" == "postgresql"
 ASGI_SERVER = "{{ cookiecutter.asgi_server }}"
 CI_TOOL = "{{ cookiecutter.ci_tool }}"
+API = "{{ cookiecutter.api_framework }}"
 LICENSED = "{{ cookiecutter.open_source_license }}" != "Not open source"
 
 # Path (relative to the project root) -> whether this bake keeps it.
@@ -29,16 +30,28 @@ OPTIONAL_PATHS = {
     "config/gunicorn_worker.py": USE_CHANNELS and ASGI_SERVER == "uvicorn",
     "config/hypercorn.py": ASGI_SERVER == "hypercorn",
     "config/daphne_launcher.py": ASGI_SERVER == "daphne",
+    f"{SLUG}/api/fastapi_app.py": API == "fastapi",
+    f"{SLUG}/api/fastapi_dependencies.py": API == "fastapi",
+    f"{SLUG}/api/ninja_api.py": API == "ninja",
+    f"{SLUG}/api/schemas.py": API != "django",
+    f"{SLUG}/asgi/django_scope.py": API == "fastapi",
     f"{SLUG}/asgi/router.py": not USE_CHANNELS,
     f"{SLUG}/asgi/websocket_closer.py": USE_CHANNELS,
     f"{SLUG}/health/postgresql.py": POSTGRESQL,
     f"{SLUG}/health/redis_check.py": USE_REDIS,
+    f"{SLUG}/rooms/api.py": API == "django",
+    f"{SLUG}/rooms/api_fastapi.py": API == "fastapi",
+    f"{SLUG}/rooms/api_ninja.py": API == "ninja",
     f"{SLUG}/rooms/checks.py": USE_CHANNELS,
     f"{SLUG}/rooms/consumers.py": USE_CHANNELS,
     f"{SLUG}/rooms/groups.py": USE_CHANNELS,
     f"{SLUG}/rooms/redis_layer.py": USE_CHANNELS and USE_REDIS,
     f"{SLUG}/rooms/routing.py": USE_CHANNELS,
+    f"{SLUG}/rooms/schemas.py": API != "django",
     f"{SLUG}/rooms/static/rooms/live.js": USE_CHANNELS,
+    # FastAPI's docs page and its script.
+    "static/api": API == "fastapi",
+    "templates/api": API == "fastapi",
     "tests/communicators.py": USE_CHANNELS,
     "tests/plugins/channel_layers.py": USE_CHANNELS,
     "tests/plugins/postgresql.py": POSTGRESQL,
@@ -47,10 +60,14 @@ OPTIONAL_PATHS = {
     "tests/test_channel_layer.py": USE_CHANNELS,
     "tests/test_consumers.py": USE_CHANNELS,
     "tests/test_cross_process.py": USE_CHANNELS and USE_REDIS,
+    "tests/test_api_fastapi.py": API == "fastapi",
+    "tests/test_api_schema.py": API != "django",
+    "tests/test_e2e_api_docs.py": API != "django",
     "tests/test_e2e_http.py": not USE_CHANNELS,
     "tests/test_e2e_live.py": USE_CHANNELS,
     "tests/test_hypercorn.py": ASGI_SERVER == "hypercorn",
     "tests/test_in_memory_layer.py": USE_CHANNELS and not USE_REDIS,
+    "tests/test_fastapi_postgresql.py": API == "fastapi" and POSTGRESQL,
     "tests/test_postgresql.py": POSTGRESQL,
     "tests/test_redis.py": USE_REDIS,
     "tests/test_redis_layer.py": USE_CHANNELS and USE_REDIS,

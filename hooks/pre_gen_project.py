@@ -13,10 +13,11 @@ import sys
 SHADOWED_MODULES = frozenset(
     {
         "asgiref", "asyncio", "channels", "channels_redis", "config", "daphne",
-        "dj_database_url", "django", "environ", "granian", "gunicorn", "httpx",
-        "hypercorn", "json", "logging", "manage", "playwright", "psycopg", "psycopg_pool",
-        "pytest", "pytest_django", "redis", "rooms", "servestatic", "site", "test",
-        "tests", "typing", "uvicorn", "uvicorn_worker", "websockets",
+        "dj_database_url", "django", "drf_spectacular_sidecar", "environ", "fastapi",
+        "granian", "gunicorn", "httpx", "hypercorn", "hypothesis", "json", "logging",
+        "manage", "ninja", "playwright", "psycopg", "psycopg_pool", "pydantic", "pytest",
+        "pytest_django", "redis", "rooms", "schemathesis", "servestatic", "site",
+        "starlette", "test", "tests", "typing", "uvicorn", "uvicorn_worker", "websockets",
     }
 )  # fmt: skip
 

@@ -12,6 +12,7 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
     channels, redis = options["use_channels"], options["use_redis"]
     postgresql = options["database"] == "postgresql"
     server = options["asgi_server"]
+    api = options["api_framework"]
     always = [
         ".env", ".env.example", ".gitignore", ".python-version", "README.md", "pyproject.toml",
         "manage.py",
@@ -27,15 +28,17 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
                 "security_checks", "server_timing",
             )
         ),
+        *(f"{slug}/api/{name}.py" for name in ("__init__", "errors", "pages", "parsing")),
         *(
             f"{slug}/rooms/{name}.py"
-            for name in ("models", "services", "api", "views", "urls", "slugs", "converters")
+            for name in ("models", "services", "endpoints", "views", "urls", "slugs", "converters")
         ),
         "static/site.css",
         *(f"templates/{name}.html" for name in ("base", "home", "404", "500")),
         "tests/conftest.py", "tests/server.py", "tests/server_behaviour.py",
         "tests/middleware_stacks.py", "tests/production.py", "tests/plugins/browser.py",
         "tests/test_shutdown.py", "tests/test_health.py", "tests/test_pages.py",
+        "tests/test_api_contract.py",
     ]  # fmt: skip
     return {
         **dict.fromkeys(always, True),
@@ -49,16 +52,29 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         "config/gunicorn_worker.py": channels and server == "uvicorn",
         "config/hypercorn.py": server == "hypercorn",
         "config/daphne_launcher.py": server == "daphne",
+        f"{slug}/api/fastapi_app.py": api == "fastapi",
+        f"{slug}/api/fastapi_dependencies.py": api == "fastapi",
+        f"{slug}/api/ninja_api.py": api == "ninja",
+        f"{slug}/api/schemas.py": api != "django",
+        f"{slug}/asgi/django_scope.py": api == "fastapi",
         f"{slug}/asgi/router.py": not channels,
         f"{slug}/asgi/websocket_closer.py": channels,
         f"{slug}/health/postgresql.py": postgresql,
         f"{slug}/health/redis_check.py": redis,
+        f"{slug}/rooms/api.py": api == "django",
+        f"{slug}/rooms/api_fastapi.py": api == "fastapi",
+        f"{slug}/rooms/api_ninja.py": api == "ninja",
         f"{slug}/rooms/checks.py": channels,
         f"{slug}/rooms/consumers.py": channels,
         f"{slug}/rooms/groups.py": channels,
         f"{slug}/rooms/redis_layer.py": channels and redis,
         f"{slug}/rooms/routing.py": channels,
+        f"{slug}/rooms/schemas.py": api != "django",
         f"{slug}/rooms/static/rooms/live.js": channels,
+        "static/api": api == "fastapi",
+        "static/api/docs.js": api == "fastapi",
+        "templates/api": api == "fastapi",
+        "templates/api/docs.html": api == "fastapi",
         "tests/communicators.py": channels,
         "tests/plugins/channel_layers.py": channels,
         "tests/plugins/postgresql.py": postgresql,
@@ -67,10 +83,14 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         "tests/test_channel_layer.py": channels,
         "tests/test_consumers.py": channels,
         "tests/test_cross_process.py": channels and redis,
+        "tests/test_api_fastapi.py": api == "fastapi",
+        "tests/test_api_schema.py": api != "django",
+        "tests/test_e2e_api_docs.py": api != "django",
         "tests/test_e2e_http.py": not channels,
         "tests/test_e2e_live.py": channels,
         "tests/test_hypercorn.py": server == "hypercorn",
         "tests/test_in_memory_layer.py": channels and not redis,
+        "tests/test_fastapi_postgresql.py": api == "fastapi" and postgresql,
         "tests/test_postgresql.py": postgresql,
         "tests/test_redis.py": redis,
         "tests/test_redis_layer.py": channels and redis,

@@ -25,6 +25,9 @@ from {{ cookiecutter.project_slug }}.health.postgresql import log_connection_err
 log_connection_error()
 {%- endif %}
 
+{%- if cookiecutter.api_framework == "fastapi" %}
+from {{ cookiecutter.project_slug }}.api.fastapi_app import in_front_of  # noqa: E402
+{%- endif %}
 from {{ cookiecutter.project_slug }}.asgi.lifespan import Lifespan  # noqa: E402
 from {{ cookiecutter.project_slug }}.asgi.request_threads import ReusedRequestThreads  # noqa: E402
 {%- if cookiecutter.use_channels %}
@@ -43,7 +46,12 @@ from {{ cookiecutter.project_slug }}.asgi.router import ProtocolTypeRouter  # no
 application = ProtocolTypeRouter(
     {
         # Each request's sync work on a reused thread, rather than a thread started per request.
+{%- if cookiecutter.api_framework == "fastapi" %}
+        # FastAPI answers its own routes (/api/), each run as a Django view; Django the rest.
+        "http": ReusedRequestThreads(in_front_of(django_application)),
+{%- else %}
         "http": ReusedRequestThreads(django_application),
+{%- endif %}
 {%- if cookiecutter.use_channels %}
         "websocket": websocket_application,
         # Once the server has installed its SIGTERM handler, ours goes ahead of it.

@@ -88,6 +88,28 @@ def prepare(env: Mapping[str, str]) -> None:
     )
 
 
+def logged_in_session(env: Mapping[str, str], username: str) -> str:
+    """A session on the real server's database in which `username` (made if need be) is logged
+    in, as a login would leave it: the session cookie's value. Made by Django itself, in the
+    server's settings, since its signature needs the server's SECRET_KEY."""
+    code = (
+        "import sys, django; django.setup(); from django.conf import settings; "
+        "from django.contrib.auth import get_user_model; from django.test import Client; "
+        "user, _ = get_user_model().objects.get_or_create(username=sys.argv[1]); "
+        "client = Client(); client.force_login(user); "
+        "print(client.cookies[settings.SESSION_COOKIE_NAME].value)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, username],
+        cwd=PROJECT_DIR,
+        env=dict(env),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
 @dataclass
 class Server:
     url: str

@@ -18,6 +18,7 @@ from {{ cookiecutter.project_slug }}.rooms.consumers import (
 from {{ cookiecutter.project_slug }}.rooms.models import Message, Room
 
 from config.asgi import application
+from tests.api_client import api_client, post_json
 from tests.communicators import (
     TIMEOUT,
     close_code,
@@ -187,10 +188,8 @@ async def test_unknown_paths_close_with_4404(path):
 
 
 async def test_a_message_posted_to_the_api_is_broadcast():
-    async with member() as ann:
-        response = await AsyncClient().post(
-            "/api/rooms/lobby/messages/", {"text": "from http"}, content_type="application/json"
-        )
+    async with member() as ann, api_client() as api:
+        response = await post_json(api, "/api/rooms/lobby/messages/", {"text": "from http"})
         assert response.status_code == 201
         frame = await receive_type(ann, "message")
     assert frame == {"type": "message", **response.json()}
@@ -216,11 +215,10 @@ async def test_a_layer_failing_after_the_handshake_closes_the_socket_with_4503(s
 async def test_a_message_posted_while_the_layer_is_unavailable_is_stored(settings, caplog):
     make_layer_fail(settings, "group_send")
     with caplog.at_level(logging.WARNING, logger=BROADCAST_LOGGER):
-        response = await AsyncClient().post(
-            "/api/rooms/lobby/messages/", {"text": "kept"}, content_type="application/json"
-        )
+        async with api_client() as api:
+            response = await post_json(api, "/api/rooms/lobby/messages/", {"text": "kept"})
 
-    assert response.status_code == 201, response.content
+    assert response.status_code == 201, response.text
     assert await Message.objects.filter(room__slug="lobby", text="kept").aexists()
     records = [(r.levelname, r.exc_info) for r in caplog.records if r.name == BROADCAST_LOGGER]
     assert records == [("WARNING", None)], "logged once, without a traceback"

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.plugins.browser import room_path, send
 from tests.server import Server, free_port
@@ -17,8 +17,13 @@ RECONNECT_TIMEOUT = 45_000
 Serve = Callable[..., AbstractContextManager[Server]]
 
 
+def without_websockets(context: BrowserContext) -> None:
+    # A browser without WebSocket support: the page stays on HTTP and posts through the API.
+    context.add_init_script("delete window.WebSocket;")
+
+
 def test_two_pages_chat_live_and_reconnect_after_a_server_restart(
-    serve: Serve, open_room: Callable[[str], Page]
+    serve: Serve, open_room: Callable[..., Page]
 ):
     port = str(free_port())
     room = room_path()
@@ -37,6 +42,13 @@ def test_two_pages_chat_live_and_reconnect_after_a_server_restart(
         expect(ann.locator("#message-text")).to_have_value("")
         # Bob's own join reached his page before Ann's message did.
         expect(bob.locator(".status")).to_have_text("Live")
+
+        # Carol's browser cannot open the socket: she posts through the API, the room hears her.
+        carol = open_room(f"{live.url}{room}", setup=without_websockets)
+        expect(carol.locator(".status")).to_contain_text("Reload the page for new")
+        send(carol, "hello from carol, over http")
+        expect(carol.locator(".messages")).to_contain_text("hello from carol")
+        expect(ann.locator(".messages")).to_contain_text("hello from carol")
 
     # The server is gone: the page says so, and keeps trying.
     expect(ann.locator(".status")).to_contain_text("reconnecting")

@@ -1,11 +1,15 @@
 """PostgreSQL: production needs its URL, connections are pooled, a refusal is named at once."""
 
+import asyncio
 import logging
 import os
 import time
 from urllib.parse import urlsplit
 
+import psycopg
+import pytest
 from django.conf import settings
+from django.db import connections
 
 from {{ cookiecutter.project_slug }}.health.postgresql import (
     check_connection,
@@ -13,6 +17,7 @@ from {{ cookiecutter.project_slug }}.health.postgresql import (
     log_connection_error,
 )
 
+from tests.api_client import api_client, post_json
 from tests.plugins.postgresql import refusal
 from tests.production import PRODUCTION_ENV, run
 from tests.server import free_port
@@ -100,3 +105,50 @@ def test_the_tests_name_the_cause_before_they_start():
 
 def test_migrate_checks_the_connection_first():
     assert check_connection(None, databases=["default"]) == []
+
+
+def open_connections() -> int:
+    """Connections to the test database, counted by PostgreSQL itself (this one aside)."""
+    database = settings.DATABASES["default"]["NAME"]
+    with psycopg.connect(url_of(database)) as connection:
+        (count,) = connection.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database],
+        ).fetchone()
+    return count
+
+
+def checked_out() -> int:
+    """The pool's connections that some thread holds rather than the pool."""
+    stats = connections["default"].pool.get_stats()
+    return stats["pool_size"] - stats["pool_available"]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_api_requests_give_their_connections_back():
+    # Twenty at a time: more than the pool holds, so a request that kept its connection would
+    # leave the next ones waiting for one, then failing.
+    together = 20
+    pool_size = settings.DATABASES["default"]["OPTIONS"]["pool"]["max_size"]
+    assert together > pool_size
+
+    async with api_client() as api:
+
+        async def twenty_requests(round_number: int) -> None:
+            url = f"/api/rooms/round-{round_number % 2}/messages/"
+            responses = await asyncio.gather(
+                *(
+                    post_json(api, url, {"text": "hi"}) if n % 2 else api.get(url)
+                    for n in range(together)
+                )
+            )
+            assert {response.status_code for response in responses} <= {200, 201}
+
+        await twenty_requests(0)  # the pool opens the connections it needs
+        before = (await asyncio.to_thread(open_connections), checked_out())
+        for round_number in range(1, 11):
+            await twenty_requests(round_number)
+        after = (await asyncio.to_thread(open_connections), checked_out())
+
+    # 200 requests later: as many connections open, as many held outside the pool.
+    assert after == before

@@ -6,11 +6,11 @@ import logging
 import pytest
 from channels.layers import get_channel_layer
 from channels_redis.core import RedisChannelLayer
-from django.test import AsyncClient
 
 from {{ cookiecutter.project_slug }}.rooms.consumers import CLOSE_UNAVAILABLE
 from {{ cookiecutter.project_slug }}.rooms.models import Message
 
+from tests.api_client import api_client, post_json
 from tests.communicators import TIMEOUT, close_code, communicator, member, receive_type
 from tests.plugins.redis_service import RedisSwitch
 
@@ -71,11 +71,10 @@ async def test_a_message_posted_while_redis_is_down_is_stored(
     layer_through(switch)
     await switch.stop()
     with caplog.at_level(logging.WARNING, logger=BROADCAST_LOGGER):
-        response = await AsyncClient().post(
-            "/api/rooms/outage/messages/", {"text": "kept"}, content_type="application/json"
-        )
+        async with api_client() as api:
+            response = await post_json(api, "/api/rooms/outage/messages/", {"text": "kept"})
 
-    assert response.status_code == 201, response.content
+    assert response.status_code == 201, response.text
     assert await Message.objects.filter(room__slug="outage", text="kept").aexists()
     records = [(r.levelname, r.exc_info) for r in caplog.records if r.name == BROADCAST_LOGGER]
     assert records == [("WARNING", None)], "logged once, without a traceback"

@@ -52,6 +52,13 @@ THIRD_PARTY_APPS = [
 {%- if cookiecutter.use_channels %}
     "channels",
 {%- endif %}
+{%- if cookiecutter.api_framework == "ninja" %}
+    # Its Swagger UI files, for /api/docs: served from STATIC_URL rather than a CDN.
+    "ninja",
+{%- elif cookiecutter.api_framework == "fastapi" %}
+    # Swagger UI's files, for /api/docs: served from STATIC_URL rather than a CDN.
+    "drf_spectacular_sidecar",
+{%- endif %}
 ]
 LOCAL_APPS = [
     "{{ cookiecutter.project_slug }}.middleware",
@@ -157,6 +164,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#csrf-trusted-origins
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=["https://{{ cookiecutter.domain_name }}"])
+# A refused CSRF check under /api/ answers in the API's error shape; elsewhere, Django's page.
+CSRF_FAILURE_VIEW = "{{ cookiecutter.project_slug }}.api.errors.csrf_failure"
 
 # STATIC FILES
 # ------------------------------------------------------------------------------

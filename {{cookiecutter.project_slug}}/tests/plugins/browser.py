@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 SYSTEM_CHROMIUMS = [
     Path("/usr/bin/chromium"),
@@ -82,14 +82,19 @@ def browser(transactional_db: None, tmp_path: Path) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def open_room(browser: Browser) -> Iterator[Callable[[str], Page]]:
-    """Opens the room page in a fresh browser context; fails the test on any page error."""
+def open_room(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """Opens the room page in a fresh browser context; fails the test on any page error.
+
+    `open_room(url, setup=...)` calls `setup(context)` before the page loads.
+    """
     errors: list[str] = []
     contexts = []
 
-    def open_page(url: str) -> Page:
+    def open_page(url: str, setup: Callable[[BrowserContext], None] | None = None) -> Page:
         context = browser.new_context()
         contexts.append(context)
+        if setup is not None:
+            setup(context)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT)
         page.on("pageerror", lambda error: errors.append(str(error)))

@@ -1,31 +1,31 @@
 """`/api/rooms/<slug>/messages/`: a room's messages as JSON, newest first, and posting one.
 
-CSRF protection stays on: the page sends the token in the X-CSRFToken header.
+Plain Django async views around endpoints.py. CSRF protection stays on: the page sends the
+token in the X-CSRFToken header.
 """
 
-import json
-from typing import Any
-
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_http_methods
 
-from .models import Message
-from .services import post_message
+from {{ cookiecutter.project_slug }}.api.errors import ApiError
+from {{ cookiecutter.project_slug }}.api.parsing import parse_json_object
 
-PAGE_SIZE = 50
+from . import endpoints
 
 
-def errors(status: int, **fields: list[str]) -> JsonResponse:
+def errors(error: ApiError) -> JsonResponse:
     """The one error shape: `{"errors": {field: [message, ...]}}`."""
-    return JsonResponse({"errors": fields}, status=status)
+    return JsonResponse(error.body, status=error.status, headers=error.headers)
 
 
 @require_http_methods(["GET", "POST"])
 async def messages(request: HttpRequest, slug: str) -> JsonResponse:
-    if request.method == "POST":
-        return await create_message(request, slug)
-    return await list_messages(request, slug)
+    try:
+        if request.method == "POST":
+            return await create_message(request, slug)
+        return await list_messages(request, slug)
+    except ApiError as error:
+        return errors(error)
 
 
 async def list_messages(request: HttpRequest, slug: str) -> JsonResponse:
@@ -34,39 +34,12 @@ async def list_messages(request: HttpRequest, slug: str) -> JsonResponse:
     except ValueError:
         page = 0
     if page < 1:
-        return errors(400, page=["Pages are numbered from 1."])
-
-    room_messages = Message.objects.filter(room__slug=slug).order_by("-created", "-id")
-    count = await room_messages.acount()
-    start = (page - 1) * PAGE_SIZE
-    if start >= count and page > 1:
-        return errors(404, page=[f"There is no page {page}."])
-    results = [message.as_dict(slug) async for message in room_messages[start : start + PAGE_SIZE]]
-
-    def link(number: int) -> str:
-        return request.build_absolute_uri(f"{request.path}?page={number}")
-
-    body: dict[str, Any] = {
-        "count": count,
-        "next": link(page + 1) if start + PAGE_SIZE < count else None,
-        "previous": link(page - 1) if page > 1 else None,
-        "results": results,
-    }
-    return JsonResponse(body)
+        raise ApiError(400, {"page": ["Pages are numbered from 1."]})
+    return JsonResponse(await endpoints.list_messages(request, slug, page))
 
 
 async def create_message(request: HttpRequest, slug: str) -> JsonResponse:
-    try:
-        payload = json.loads(request.body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        payload = None
-    if not isinstance(payload, dict):
-        return errors(400, **{NON_FIELD_ERRORS: ['Send a JSON object, such as {"text": "hello"}.']})
-
+    payload = parse_json_object(request.body)
     user = await request.auser()
-    author = user.get_username() if user.is_authenticated else "anonymous"
-    try:
-        message = await post_message(slug, author=author, text=payload.get("text"))
-    except ValidationError as error:
-        return errors(400, **error.message_dict)
-    return JsonResponse(message.as_dict(slug), status=201)
+    message = await endpoints.create_message(request, user, slug, payload)
+    return JsonResponse(message, status=201)

@@ -1,0 +1,297 @@
+"""The messages API's contract, the same whichever framework serves it.
+
+Each request goes through the project's ASGI application (config.asgi), in process, as a server
+would hand it over: the framework's routing, Django's middleware and the error mapping are all
+on the way. Nothing here depends on the framework.
+"""
+
+import json
+import logging
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.signals import request_finished, request_started
+from django.test import AsyncClient
+
+from {{ cookiecutter.project_slug }}.api.errors import ApiError
+from {{ cookiecutter.project_slug }}.api.pages import PAGE_SIZE
+from {{ cookiecutter.project_slug }}.log_format import RequestIDFilter
+from {{ cookiecutter.project_slug }}.rooms import endpoints
+from {{ cookiecutter.project_slug }}.rooms.models import MAX_MESSAGE_LENGTH, Message, Room
+
+from tests.api_client import JSON, api_client, post_json
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+URL = "/api/rooms/lobby/messages/"
+GENERATED_ID = re.compile(r"[0-9a-f]{32}")
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[httpx.AsyncClient]:
+    async with api_client() as api:
+        yield api
+
+
+async def add_messages(slug: str, count: int) -> None:
+    room, _ = await Room.objects.aget_or_create(slug=slug)
+    await Message.objects.abulk_create(
+        Message(room=room, author="seed", text=f"message {number}") for number in range(count)
+    )
+
+
+async def test_an_unknown_room_has_no_messages_and_is_not_created(api: httpx.AsyncClient):
+    response = await api.get(URL)
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
+    assert not await Room.objects.filter(slug="lobby").aexists()
+
+
+async def test_posting_creates_the_room_and_answers_with_the_message(api: httpx.AsyncClient):
+    response = await post_json(api, URL, {"text": "  hello  "})
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["room"] == "lobby"
+    assert body["author"] == "anonymous"
+    assert body["text"] == "hello"
+    message = await Message.objects.select_related("room").aget(pk=body["id"])
+    assert message.room.slug == "lobby"
+    assert body == message.as_dict("lobby")
+
+
+async def test_a_logged_in_author_is_named_from_the_session(api: httpx.AsyncClient):
+    user = await get_user_model().objects.acreate_user("ada", password="unused-password-1")
+    django_client = AsyncClient()
+    await django_client.aforce_login(user)
+    api.cookies.set(settings.SESSION_COOKIE_NAME, django_client.cookies["sessionid"].value)
+
+    response = await post_json(api, URL, {"text": "hi", "author": "someone else"})
+
+    assert response.status_code == 201
+    assert response.json()["author"] == "ada"
+
+
+async def test_the_list_is_newest_first(api: httpx.AsyncClient):
+    for text in ("first", "second", "third"):
+        assert (await post_json(api, URL, {"text": text})).status_code == 201
+
+    body = (await api.get(URL)).json()
+
+    assert [message["text"] for message in body["results"]] == ["third", "second", "first"]
+    assert body["count"] == 3
+
+
+async def test_rooms_do_not_mix(api: httpx.AsyncClient):
+    await post_json(api, URL, {"text": "in the lobby"})
+    await post_json(api, "/api/rooms/kitchen/messages/", {"text": "in the kitchen"})
+
+    body = (await api.get(URL)).json()
+
+    assert [message["text"] for message in body["results"]] == ["in the lobby"]
+
+
+async def test_pages_link_to_each_other(api: httpx.AsyncClient):
+    await add_messages("lobby", PAGE_SIZE + 5)
+
+    first = (await api.get(URL)).json()
+    second = (await api.get(first["next"])).json()
+
+    assert first["count"] == second["count"] == PAGE_SIZE + 5
+    assert len(first["results"]) == PAGE_SIZE
+    assert first["previous"] is None
+    assert first["next"] == f"http://testserver{URL}?page=2"
+    assert len(second["results"]) == 5
+    assert second["next"] is None
+    assert second["previous"] == f"http://testserver{URL}?page=1"
+    ids = [message["id"] for message in first["results"] + second["results"]]
+    assert ids == sorted(ids, reverse=True)
+    assert len(set(ids)) == PAGE_SIZE + 5
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "two", "", "1.5"])
+async def test_a_malformed_page_is_a_400_naming_it(api: httpx.AsyncClient, page: str):
+    response = await api.get(URL, params={"page": page})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["page"]
+
+
+async def test_a_page_past_the_end_is_a_404_naming_it(api: httpx.AsyncClient):
+    await add_messages("lobby", 1)
+
+    response = await api.get(URL, params={"page": "2"})
+
+    assert response.status_code == 404
+    assert list(response.json()["errors"]) == ["page"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        pytest.param(b"not json", "__all__", id="not-json"),
+        pytest.param(b"", "__all__", id="empty"),
+        pytest.param(b"\xff\xfe", "__all__", id="not-utf8"),
+        pytest.param(json.dumps(["text"]).encode(), "__all__", id="not-an-object"),
+        pytest.param(json.dumps("text").encode(), "__all__", id="a-string"),
+        pytest.param(json.dumps({}).encode(), "text", id="missing-text"),
+        pytest.param(json.dumps({"text": 42}).encode(), "text", id="not-a-string"),
+        pytest.param(json.dumps({"text": None}).encode(), "text", id="null"),
+        pytest.param(json.dumps({"text": "   "}).encode(), "text", id="blank"),
+        pytest.param(
+            json.dumps({"text": "x" * (MAX_MESSAGE_LENGTH + 1)}).encode(), "text", id="too-long"
+        ),
+    ],
+)
+async def test_bad_input_is_a_400_naming_the_field(api: httpx.AsyncClient, body: bytes, field: str):
+    response = await api.post(URL, content=body, headers=JSON)
+
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert list(errors) == [field]
+    assert all(isinstance(message, str) and message for message in errors[field])
+    assert await Message.objects.acount() == 0
+
+
+async def test_the_longest_message_is_accepted(api: httpx.AsyncClient):
+    response = await post_json(api, URL, {"text": "x" * MAX_MESSAGE_LENGTH})
+
+    assert response.status_code == 201
+
+
+async def test_a_body_over_djangos_limit_is_refused_unread(api: httpx.AsyncClient):
+    too_big = {"text": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+
+    response = await post_json(api, URL, too_big)
+
+    assert response.status_code == 400
+    assert await Message.objects.acount() == 0
+
+
+@pytest.mark.parametrize("slug", ["Lobby", "two--dashes", "-edge", "under_score", "x" * 51])
+async def test_a_slug_no_room_can_have_is_a_404(api: httpx.AsyncClient, slug: str):
+    read = await api.get(f"/api/rooms/{slug}/messages/")
+    write = await post_json(api, f"/api/rooms/{slug}/messages/", {"text": "hi"})
+
+    assert (read.status_code, write.status_code) == (404, 404)
+    assert not await Room.objects.aexists()
+
+
+async def test_other_methods_are_refused(api: httpx.AsyncClient):
+    response = await api.delete(URL)
+
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+
+
+async def test_a_post_without_the_csrf_token_is_refused_in_the_apis_shape():
+    async with api_client(csrf=False) as anonymous:
+        refused = await post_json(anonymous, URL, {"text": "no token"})
+        page = await anonymous.get("/rooms/lobby/")
+        # Where room.js reads it; the page also set the cookie it goes with.
+        token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text)[1]
+        accepted = await anonymous.post(
+            URL,
+            content=json.dumps({"text": "with token"}),
+            headers={**JSON, "X-CSRFToken": token},
+        )
+
+    assert refused.status_code == 403
+    assert list(refused.json()["errors"]) == ["__all__"]
+    assert accepted.status_code == 201, accepted.text
+    assert [message.text async for message in Message.objects.all()] == ["with token"]
+
+
+async def test_a_foreign_origin_is_refused(api: httpx.AsyncClient):
+    response = await api.post(
+        URL,
+        content=json.dumps({"text": "from elsewhere"}),
+        headers={**JSON, "Origin": "https://evil.example"},
+    )
+
+    assert response.status_code == 403
+    assert await Message.objects.acount() == 0
+
+
+async def test_answers_carry_the_sites_http_headers(api: httpx.AsyncClient):
+    read = await api.get(URL, headers={"X-Request-ID": "api-read-1"})
+    write = await post_json(api, URL, {"text": "hi"})
+
+    for response in (read, write):
+        assert re.fullmatch(r"app;dur=\d+\.\d", response.headers["Server-Timing"])
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert read.headers["X-Request-ID"] == "api-read-1"
+    assert GENERATED_ID.fullmatch(write.headers["X-Request-ID"])
+
+
+async def test_log_records_of_an_api_request_carry_its_id(
+    api: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+):
+    caplog.set_level(logging.WARNING, logger="django.request")
+    # As on the handlers in settings.LOGGING.
+    caplog.handler.addFilter(RequestIDFilter())
+
+    response = await api.get(URL, params={"page": "9"}, headers={"X-Request-ID": "api-404"})
+
+    assert response.status_code == 404
+    (record,) = (r for r in caplog.records if r.name == "django.request")
+    assert record.request_id == "api-404"
+
+
+async def test_a_host_outside_allowed_hosts_is_refused(api: httpx.AsyncClient):
+    response = await api.get(URL, headers={"Host": "evil.example"})
+
+    assert response.status_code == 400
+
+
+async def test_an_api_request_is_one_django_request(api: httpx.AsyncClient):
+    # request_started and request_finished: their receivers close the request's database
+    # connections, or give them back to the pool.
+    sent: list[str] = []
+
+    def started(**kwargs: object) -> None:
+        sent.append("started")
+
+    def finished(**kwargs: object) -> None:
+        sent.append("finished")
+
+    request_started.connect(started)
+    request_finished.connect(finished)
+    try:
+        await api.get(URL)
+        await post_json(api, URL, {"text": "hi"})
+    finally:
+        request_started.disconnect(started)
+        request_finished.disconnect(finished)
+
+    assert sent == ["started", "finished"] * 2
+
+
+@pytest.mark.parametrize(
+    ("status", "headers"),
+    [(401, {}), (403, {}), (429, {"Retry-After": "30"})],
+)
+async def test_a_refused_writer_is_answered_in_the_apis_shape(
+    api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, status: int, headers: dict
+):
+    # Where the decision on who may post, and how often, is made.
+    async def refuse(request: object, user: object) -> str:
+        raise ApiError(status, {"__all__": ["Not now."]}, headers)
+
+    monkeypatch.setattr(endpoints, "admit_writer", refuse)
+
+    response = await post_json(api, URL, {"text": "refused"})
+
+    assert response.status_code == status
+    assert response.json() == {"errors": {"__all__": ["Not now."]}}
+    assert {name: response.headers.get(name) for name in headers} == headers
+    assert await Message.objects.acount() == 0

@@ -1,0 +1,41 @@
+"""The API's docs page in a real headless Chromium: it works with nothing from elsewhere."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Route, expect
+
+from tests.server import Server
+
+pytestmark = pytest.mark.e2e
+
+# Only the site's own files: no inline script or style, nothing from elsewhere. Images may be
+# data: URLs, as the site's favicon and Swagger UI's icons are.
+STRICT_CSP = "default-src 'self'; img-src 'self' data:"
+
+
+def test_the_docs_page_works_offline_under_a_strict_content_security_policy(
+    shared_server: Server, browser: Browser
+):
+    page = browser.new_context().new_page()
+    requested: list[str] = []
+    refused: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("console", lambda message: refused.append(message.text))
+
+    def with_strict_csp(route: Route) -> None:
+        response = route.fetch()
+        headers = {**response.headers, "content-security-policy": STRICT_CSP}
+        route.fulfill(response=response, headers=headers)
+
+    page.route("**/api/docs", with_strict_csp)
+    page.goto(f"{shared_server.url}/api/docs")
+
+    operation = page.locator(".opblock-summary-path").first
+    expect(operation).to_have_attribute("data-path", "/api/rooms/{slug}/messages/")
+    page.locator(".opblock-summary").first.click()
+    expect(page.locator("td.parameters-col_description").first).to_contain_text("Room names")
+    hosts = {urlsplit(url).hostname for url in requested if not url.startswith("data:")}
+    assert hosts == {"127.0.0.1"}
+    # The console reports each thing the policy refused.
+    assert [text for text in refused if "Content Security Policy" in text] == []
