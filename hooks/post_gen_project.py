@@ -67,7 +67,6 @@ OPTIONAL_PATHS = {
     "tests/test_e2e_live.py": USE_CHANNELS,
     "tests/test_hypercorn.py": ASGI_SERVER == "hypercorn",
     "tests/test_in_memory_layer.py": USE_CHANNELS and not USE_REDIS,
-    "tests/test_fastapi_postgresql.py": API == "fastapi" and POSTGRESQL,
     "tests/test_postgresql.py": POSTGRESQL,
     "tests/test_redis.py": USE_REDIS,
     "tests/test_redis_layer.py": USE_CHANNELS and USE_REDIS,

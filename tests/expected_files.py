@@ -90,7 +90,6 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         "tests/test_e2e_live.py": channels,
         "tests/test_hypercorn.py": server == "hypercorn",
         "tests/test_in_memory_layer.py": channels and not redis,
-        "tests/test_fastapi_postgresql.py": api == "fastapi" and postgresql,
         "tests/test_postgresql.py": postgresql,
         "tests/test_redis.py": redis,
         "tests/test_redis_layer.py": channels and redis,
