@@ -25,9 +25,9 @@ from {{ cookiecutter.project_slug }}.health.postgresql import log_connection_err
 log_connection_error()
 {%- endif %}
 
-{%- if cookiecutter.api_framework == "fastapi" %}
+{% if cookiecutter.api_framework == "fastapi" -%}
 from {{ cookiecutter.project_slug }}.api.fastapi_app import in_front_of  # noqa: E402
-{%- endif %}
+{% endif -%}
 from {{ cookiecutter.project_slug }}.asgi.lifespan import Lifespan  # noqa: E402
 from {{ cookiecutter.project_slug }}.asgi.request_threads import ReusedRequestThreads  # noqa: E402
 {%- if cookiecutter.use_channels %}

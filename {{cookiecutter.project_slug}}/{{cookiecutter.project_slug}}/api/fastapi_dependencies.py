@@ -5,6 +5,7 @@ DjangoScope (asgi/django_scope.py) runs each route inside Django's handler and m
 puts Django's request in the route's scope: the dependencies below take it from there.
 """
 
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from django.conf import settings
@@ -71,7 +72,7 @@ class JSONObjectRequest(Request):
 class JSONObjectRoute(APIRoute):
     """A route whose request is a JSONObjectRequest (FastAPI's way to change how it reads)."""
 
-    def get_route_handler(self) -> Any:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def json_object_handler(request: Request) -> Response:

@@ -25,7 +25,6 @@ Slug = Annotated[str, Path(**SLUG_SCHEMA)]
     MESSAGES,
     response={200: MessagePage, 400: Errors, 404: Errors},
     auth=None,  # reading needs no session
-    url_name="messages",
     summary="A room's messages, newest first, a page at a time",
 )
 async def list_messages(
