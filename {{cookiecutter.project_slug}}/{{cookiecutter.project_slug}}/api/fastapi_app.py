@@ -1,5 +1,5 @@
-"""The project's FastAPI application, in front of Django's: FastAPI's routes (under /api/), and
-Django for every other path.
+"""The project's FastAPI application, in front of Django's: FastAPI answers under /api/, Django
+every other path.
 
 Each of FastAPI's routes runs as Django's views do, inside Django's handler and MIDDLEWARE
 (asgi/django_scope.py): the same request id, Server-Timing, host check, HTTPS redirect, security
@@ -18,10 +18,10 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from {{ cookiecutter.project_slug }}.asgi.django_scope import DjangoScope
-from {{ cookiecutter.project_slug }}.asgi.interface import ASGIApp, Scope
+from {{ cookiecutter.project_slug }}.asgi.interface import ASGIApp, Receive, Scope, Send
 from {{ cookiecutter.project_slug }}.rooms.api_fastapi import router as rooms_router
 
-from .errors import ApiError
+from .errors import API_PREFIX, ApiError
 from .fastapi_dependencies import DjangoRequest
 
 TITLE = {{ cookiecutter.project_name | tojson }}
@@ -44,7 +44,11 @@ class API(FastAPI):
 
 
 def in_front_of(django_application: ASGIApp) -> ASGIApp:
-    """One ASGI application: FastAPI's routes, each run as a Django view; Django for the rest."""
+    """One ASGI application: FastAPI's routes, each run as a Django view; Django for the rest.
+
+    FastAPI's routes all live under /api/: every other path goes to Django without passing
+    through FastAPI at all.
+    """
     app = API(
         title=TITLE,
         version={{ cookiecutter.version | tojson }},
@@ -77,7 +81,15 @@ def in_front_of(django_application: ASGIApp) -> ASGIApp:
             for route in app.router.routes
         )
 
-    return DjangoScope(app, serves)
+    api = DjangoScope(app, serves)
+
+    async def site(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"].startswith(API_PREFIX):
+            await api(scope, receive, send)
+        else:
+            await django_application(scope, receive, send)
+
+    return site
 
 
 async def docs(request: DjangoRequest) -> HTMLResponse:
