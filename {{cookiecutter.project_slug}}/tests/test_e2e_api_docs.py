@@ -33,8 +33,15 @@ def test_the_docs_page_works_offline_under_a_strict_content_security_policy(
 
     operation = page.locator(".opblock-summary-path").first
     expect(operation).to_have_attribute("data-path", "/api/rooms/{slug}/messages/")
-    page.locator(".opblock-summary").first.click()
-    expect(page.locator("td.parameters-col_description").first).to_contain_text("Room names")
+    # "Try it out" posts a message: the page sends its CSRF token.
+    post = page.locator(".opblock-post")
+    post.locator(".opblock-summary").click()
+    expect(post.locator("td.parameters-col_description")).to_contain_text("Room names")
+    post.get_by_role("button", name="Try it out").click()
+    post.locator("input[placeholder='slug']").fill("from-the-docs")
+    post.locator("textarea.body-param__text").fill('{"text": "tried it out"}')
+    post.get_by_role("button", name="Execute").click()
+    expect(post.locator(".live-responses-table tbody .response-col_status")).to_have_text("201")
     hosts = {urlsplit(url).hostname for url in requested if not url.startswith("data:")}
     assert hosts == {"127.0.0.1"}
     # The console reports each thing the policy refused.
