@@ -26,7 +26,8 @@ from .parsing import parse_json_object
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
-def django_request(request: Request) -> HttpRequest:
+async def django_request(request: Request) -> HttpRequest:
+    # Async, like every dependency here: FastAPI runs a plain function in a thread.
     return request.scope[DJANGO_REQUEST]
 
 
