@@ -1,4 +1,6 @@
-"""The HTTP API's framework-neutral parts: its error shape, numbered pages, and JSON bodies.
+"""The HTTP API's project-wide parts.
 
-Each framework's adapter (rooms/api*.py) routes, parses and authenticates, then calls these.
+errors.py (the error shape), pages.py (numbered pages) and parsing.py (JSON bodies) belong to no
+framework; the other modules here are the chosen framework's application. Each app's routes
+(rooms/api*.py) call into them.
 """
