@@ -34,12 +34,12 @@ def test_actionlint_reports_a_broken_workflow(tmp_path):
     assert any("nope" in finding for finding in actionlint([broken]))
 
 
-def test_exhaustive_shards_cover_every_django_version_and_server_and_every_tree():
+def test_exhaustive_shards_cover_every_django_version_server_and_api_and_every_tree():
     shards = CI["jobs"]["exhaustive"]["strategy"]["matrix"]
-    assert shards["django_version"] == SPACE["django_version"]
-    assert shards["asgi_server"] == SPACE["asgi_server"]
+    keys = ["django_version", "asgi_server", "api_framework"]
+    assert {key: shards[key] for key in keys} == {key: SPACE[key] for key in keys}
     env = CI["jobs"]["exhaustive"]["env"]
-    expected = "django_version=${{ matrix.django_version }} asgi_server=${{ matrix.asgi_server }}"
+    expected = " ".join(f"{key}=${{{{ matrix.{key} }}}}" for key in keys)
     assert env["MATRIX_ONLY"] == expected
     assert env["MATRIX_TIER2"] == "all"
 
