@@ -12,11 +12,23 @@ from .slugs import SLUG_RULE, is_room_slug
 def clean_text(text: object) -> str:
     if not isinstance(text, str) or not text.strip():
         raise ValidationError({"text": ["Write a message: the text must not be empty."]})
+    # JSON can carry both, and neither can be stored: PostgreSQL refuses NUL in text, and a lone
+    # surrogate (from an escape such as "\ud800") cannot be encoded as UTF-8.
+    if "\x00" in text or not is_utf8_encodable(text):
+        raise ValidationError({"text": ["The text holds characters that cannot be stored."]})
     text = text.strip()
     if len(text) > MAX_MESSAGE_LENGTH:
         too_long = f"Keep it to {MAX_MESSAGE_LENGTH:,} characters (this one has {len(text):,})."
         raise ValidationError({"text": [too_long]})
     return text
+
+
+def is_utf8_encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def clean_room_slug(slug: str) -> str:
