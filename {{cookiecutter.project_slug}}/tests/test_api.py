@@ -6,9 +6,13 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import AsyncClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from {{ cookiecutter.project_slug }}.rooms.api import PAGE_SIZE
 from {{ cookiecutter.project_slug }}.rooms.models import MAX_MESSAGE_LENGTH, Message, Room
+
+from tests.strategies import json_documents
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -121,6 +125,17 @@ async def test_a_page_past_the_end_is_a_404(async_client: AsyncClient):
         pytest.param(json.dumps({"text": 42}), "text", id="not-a-string"),
         pytest.param(json.dumps({"text": "   "}), "text", id="blank"),
         pytest.param(json.dumps({"text": "x" * (MAX_MESSAGE_LENGTH + 1)}), "text", id="too-long"),
+        # Hostile documents: the same 400, never a 500.
+        pytest.param("[" * 30000 + "]" * 30000, "__all__", id="deep-arrays"),
+        pytest.param('{"a":' * 10000 + "1" + "}" * 10000, "__all__", id="deep-objects"),
+        pytest.param('{"text": 1e400}', "__all__", id="1e400"),
+        pytest.param('{"text": NaN}', "__all__", id="nan"),
+        pytest.param('{"text": Infinity}', "__all__", id="infinity"),
+        pytest.param('{"text": "one", "text": "two"}', "__all__", id="duplicate-keys"),
+        pytest.param('{"text": ' + "9" * 5000 + "}", "__all__", id="5000-digits"),
+        pytest.param(b'\xef\xbb\xbf{"text": "bom"}', "__all__", id="byte-order-mark"),
+        pytest.param('{"text": "nul \\u0000 inside"}', "text", id="nul"),
+        pytest.param('{"text": "lone \\ud800 surrogate"}', "text", id="lone-surrogate"),
     ],
 )
 async def test_bad_input_is_a_400_naming_the_field(
@@ -132,6 +147,35 @@ async def test_bad_input_is_a_400_naming_the_field(
     errors = response.json()["errors"]
     assert list(errors) == [field]
     assert all(isinstance(message, str) and message for message in errors[field])
+    assert await Message.objects.acount() == 0
+
+
+@given(body=st.one_of(json_documents.map(lambda value: json.dumps(value).encode()), st.binary()))
+async def test_whatever_a_client_posts_it_gets_a_201_or_a_400_saying_why(body: bytes):
+    response = await AsyncClient().post(URL, body, content_type="application/json")
+
+    assert response.status_code in (201, 400), response.content
+    if response.status_code == 201:
+        assert isinstance(json.loads(body)["text"], str)
+        return
+    assert set(response.json()) == {"errors"}
+    errors = response.json()["errors"]
+    assert errors
+    for field, messages in errors.items():
+        assert field in {"__all__", "text"}
+        assert messages
+        assert all(isinstance(message, str) and message for message in messages)
+
+
+async def test_a_body_over_the_upload_limit_is_a_413_in_the_same_shape(
+    async_client: AsyncClient, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+
+    response = await post_json(async_client, URL, {"text": "x" * 200})
+
+    assert response.status_code == 413
+    assert list(response.json()["errors"]) == ["__all__"]
     assert await Message.objects.acount() == 0
 
 

@@ -1,11 +1,25 @@
 """Development settings: `.env` is read first, DEBUG is on."""
 
+{% if cookiecutter.use_channels -%}
+import os
+{% endif -%}
 from pathlib import Path
 
 import environ
 
 # Read before base.py is imported, which needs SECRET_KEY. Variables already set win over `.env`.
+{%- if cookiecutter.use_channels %}
+# WebSockets are allowed from the development server's pages unless either names other origins.
+environ.Env.read_env(
+    Path(__file__).resolve().parents[2] / ".env",
+    WEBSOCKET_ALLOWED_ORIGINS=",".join(
+        f"http://{host}:{os.environ.get('PORT', '8000')}"
+        for host in ("localhost", "127.0.0.1", "[::1]")
+    ),
+)
+{%- else %}
 environ.Env.read_env(Path(__file__).resolve().parents[2] / ".env")
+{%- endif %}
 
 from .base import *  # noqa: E402, F403
 from .base import LOGGING, MIDDLEWARE, env  # noqa: E402

@@ -1,19 +1,24 @@
 """`/api/rooms/<slug>/messages/`: a room's messages as JSON, newest first, and posting one.
 
-CSRF protection stays on: the page sends the token in the X-CSRFToken header.
+CSRF protection stays on: the page sends the token in the X-CSRFToken header. Posting is rate
+limited per user, or per client address for visitors who are not logged in.
 """
 
-import json
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_http_methods
+
+from {{ cookiecutter.project_slug }}.rate_limits import ahit, cache_key, request_client
+from {{ cookiecutter.project_slug }}.strict_json import InvalidJSON, loads
 
 from .models import Message
 from .services import post_message
 
 PAGE_SIZE = 50
+SEND_AN_OBJECT = 'Send a JSON object, such as {"text": "hello"}.'
 
 
 def errors(status: int, **fields: list[str]) -> JsonResponse:
@@ -56,14 +61,26 @@ async def list_messages(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 async def create_message(request: HttpRequest, slug: str) -> JsonResponse:
-    try:
-        payload = json.loads(request.body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        payload = None
-    if not isinstance(payload, dict):
-        return errors(400, **{NON_FIELD_ERRORS: ['Send a JSON object, such as {"text": "hello"}.']})
-
     user = await request.auser()
+    writer = f"user:{user.pk}" if user.is_authenticated else f"client:{request_client(request)}"
+    count = await ahit(cache_key("api-writes", writer), settings.RATE_LIMIT_API_WRITES)
+    if not count.allowed:
+        response = errors(
+            429, **{NON_FIELD_ERRORS: [f"Too many messages: wait {count.retry_after} s."]}
+        )
+        response["Retry-After"] = str(count.retry_after)
+        return response
+
+    try:
+        payload = loads(request.body)
+    except RequestDataTooBig:
+        too_big = f"Send at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes."
+        return errors(413, **{NON_FIELD_ERRORS: [too_big]})
+    except InvalidJSON as error:
+        return errors(400, **{NON_FIELD_ERRORS: [f"{SEND_AN_OBJECT} {error}"]})
+    if not isinstance(payload, dict):
+        return errors(400, **{NON_FIELD_ERRORS: [SEND_AN_OBJECT]})
+
     author = user.get_username() if user.is_authenticated else "anonymous"
     try:
         message = await post_message(slug, author=author, text=payload.get("text"))

@@ -21,6 +21,7 @@
     4404: "There is no room at this address.",
   };
   const RETRYING = {
+    1008: "Too many messages were sent",
     1009: "That message was too large for the server",
     4503: "The chat service is unavailable",
   };
