@@ -1,5 +1,9 @@
 """The HTML pages: home, a room, and the error pages, each under the site's header."""
 
+import base64
+import hashlib
+import re
+
 import pytest
 from django.conf import LazySettings
 from django.template import loader
@@ -112,3 +116,29 @@ async def test_static_files_are_served(
     response = await async_client.get(path)
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/rooms/lobby/", "/nowhere/", "/admin/login/"])
+async def test_every_page_has_the_content_security_policy(
+    async_client: AsyncClient, settings: LazySettings, path: str
+):
+    policy = (await async_client.get(path))["Content-Security-Policy"]
+
+    directives = dict(directive.split(" ", 1) for directive in policy.split("; "))
+    assert directives["default-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "'unsafe-inline'" not in policy
+    if "channels" in settings.INSTALLED_APPS:
+        # The room page's WebSocket, to the site's own origin.
+        ws_origin = re.sub("^http", "ws", settings.WEBSOCKET_ALLOWED_ORIGINS[0])
+        assert directives["connect-src"] == f"'self' {ws_origin}"
+
+
+def test_the_500_pages_inline_style_is_allowed_by_its_hash(settings: LazySettings):
+    html = loader.get_template("500.html").render()
+    (style,) = re.findall(r"<style>(.*?)</style>", html, re.DOTALL)
+
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in settings.SECURE_CSP["style-src"], (
+        "templates/500.html's style changed: put its new hash in SECURE_CSP"
+    )

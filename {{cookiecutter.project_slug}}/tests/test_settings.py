@@ -1,5 +1,6 @@
 """Settings: production refuses to start half-configured, and passes Django's deployment checks."""
 
+import pytest
 from django.conf import settings
 
 from tests.production import PRODUCTION_ENV, production_settings, run
@@ -12,6 +13,36 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
+
+
+def load_production_settings(**env: str) -> str:
+    """What loading production settings, and nothing else, writes to stderr."""
+    result = run("-c", "from django.conf import settings; settings.DEBUG", **env)
+    assert result.returncode != 0, "the settings loaded"
+    return result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "refusal"),
+    [
+        # .env.example's, which every copy of the project's source holds.
+        ("replace-me-with-a-long-random-string", "SECRET_KEY is the placeholder from .env.example"),
+        ("0123456789" * 4 + "abcdefghi", "SECRET_KEY is too short or too plain (49 characters)"),
+        ("abcd" * 20, "SECRET_KEY is too short or too plain (80 characters)"),
+    ],
+    ids=["placeholder", "49-characters", "4-different-characters"],
+)
+def test_production_refuses_a_guessable_secret_key(key: str, refusal: str):
+    stderr = load_production_settings(**{**PRODUCTION_ENV, "SECRET_KEY": key})
+
+    # One sentence, naming the setting.
+    assert f"ImproperlyConfigured: {refusal}" in stderr, stderr
+
+
+def test_a_malformed_rate_limit_is_refused():
+    stderr = load_production_settings(**{**PRODUCTION_ENV, "RATE_LIMIT_API_WRITES": "60 a minute"})
+
+    assert "ImproperlyConfigured: RATE_LIMIT_API_WRITES is '60 a minute'" in stderr, stderr
 
 
 def test_production_passes_the_deployment_checks():
@@ -52,6 +83,30 @@ def test_production_is_secure_by_default():
         # Trusting a proxy's header is opt-in: a client could send it too.
         "SECURE_PROXY_SSL_HEADER": None,
     }
+
+
+def test_production_limits_every_door_by_default():
+    names = ["RATE_LIMIT_API_WRITES", "RATE_LIMIT_LOGIN_FAILURES", "TRUSTED_PROXIES"]
+    names += ["RATE_LIMIT_WEBSOCKET_MESSAGES", "WEBSOCKET_MAX_CONNECTIONS_PER_CLIENT"]
+    names += ["WEBSOCKET_ALLOWED_ORIGINS", "HEALTH_CHECK_TOKEN", "SECURE_CSP"]
+    values = production_settings(*names)
+
+    assert values["RATE_LIMIT_API_WRITES"] == [60, 60]
+    assert values["RATE_LIMIT_LOGIN_FAILURES"] == [5, 900]
+    # No proxy is trusted until one is named: a client could send X-Forwarded-For itself.
+    assert values["TRUSTED_PROXIES"] == []
+    # /health/'s details are for nobody until a token is set.
+    assert values["HEALTH_CHECK_TOKEN"] == ""
+    assert values["SECURE_CSP"]["default-src"] == ["'self'"]
+    if "channels" in settings.INSTALLED_APPS:
+        assert values["RATE_LIMIT_WEBSOCKET_MESSAGES"] == [20, 10]
+        assert values["WEBSOCKET_MAX_CONNECTIONS_PER_CLIENT"] == 50
+        # The production domain's https origin only.
+        assert values["WEBSOCKET_ALLOWED_ORIGINS"] == [f"https://{PRODUCTION_ENV['ALLOWED_HOSTS']}"]
+        assert values["SECURE_CSP"]["connect-src"] == [
+            "'self'",
+            f"wss://{PRODUCTION_ENV['ALLOWED_HOSTS']}",
+        ]
 
 
 def test_the_environment_configures_production():

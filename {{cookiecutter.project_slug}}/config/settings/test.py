@@ -21,3 +21,8 @@ SERVESTATIC_USE_STATIC_ROOT = False
 HEALTH_CHECK_UPSTREAMS: list[str] = []
 # Generous: on a busy machine a healthy local upstream can take over a second to answer.
 HEALTH_CHECK_TIMEOUT = 5.0
+HEALTH_CHECK_TOKEN = "test-only-health-check-token"
+
+# Every in-process test posts from 127.0.0.1, within a minute or two: the tests of the rate
+# limits set their own, and use addresses of their own.
+RATE_LIMIT_API_WRITES = (10_000, 60)

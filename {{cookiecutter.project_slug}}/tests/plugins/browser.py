@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
 SYSTEM_CHROMIUMS = [
     Path("/usr/bin/chromium"),
@@ -33,6 +33,14 @@ CHROMIUM_FLAGS = [
 ]
 # Milliseconds; generous for a busy machine, a passing test never waits this long.
 TIMEOUT = 15_000
+# In the console line Chromium writes for each thing the policy blocks, and in ours below.
+CSP_VIOLATION = "Content Security Policy"
+# Each violation as a console error too, with what was blocked, whatever the browser logs.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy: ${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
 
 
 def room_path() -> str:
@@ -83,16 +91,23 @@ def browser(transactional_db: None, tmp_path: Path) -> Iterator[Browser]:
 
 @pytest.fixture
 def open_room(browser: Browser) -> Iterator[Callable[[str], Page]]:
-    """Opens the room page in a fresh browser context; fails the test on any page error."""
+    """Opens a page in a fresh browser context; fails the test on any page error or anything
+    the Content-Security-Policy blocked."""
     errors: list[str] = []
     contexts = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and CSP_VIOLATION in message.text:
+            errors.append(message.text)
 
     def open_page(url: str) -> Page:
         context = browser.new_context()
         contexts.append(context)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT)
         page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", on_console)
         page.goto(url)
         return page
 
