@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.management import create_permissions
 from django.contrib.contenttypes.management import create_contenttypes
 from django.db.models.signals import post_migrate
+from hypothesis import settings as hypothesis_settings
 
 from tests import server
 from tests.server_behaviour import SERVER
@@ -23,10 +24,18 @@ pytest_plugins = [
     "tests.plugins.browser",
 ]
 
+# Property tests: a bounded number of examples (each a request or a socket, and a database row),
+# no deadline (a busy machine is slow, not wrong), and no example database in the project.
+hypothesis_settings.register_profile("project", max_examples=40, deadline=None, database=None)
+hypothesis_settings.load_profile("project")
+
 # How django.contrib.auth connects its handler (AuthConfig.ready).
 CREATE_PERMISSIONS_UID = "django.contrib.auth.management.create_permissions"
-# Two workers, as on a production machine: how some servers stop depends on it (README).
+# Two workers, as on a production machine: a server must drain every one of them.
 STOPPING_SERVER_WORKERS = 2
+# Seconds a stopping server gives its requests (GRACEFUL_TIMEOUT): short, for the test of what
+# outlasts it; long enough for the requests it drains on a busy machine.
+STOPPING_SERVER_GRACE = 4
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -85,13 +94,14 @@ def serve(
 def stopping_server(
     serve: Callable[..., AbstractContextManager[server.Server]],
 ) -> Iterator[server.Server]:
-    """A server for the tests that stop it: two workers, each up, and a slow view to cut short.
+    """A server for the tests that stop it: two workers, each up, and a slow view.
 
     tests/shutdown_settings.py adds the slow view (the product itself has no slow URL).
     """
     with serve(
         DJANGO_SETTINGS_MODULE="tests.shutdown_settings",
         WEB_CONCURRENCY=str(STOPPING_SERVER_WORKERS),
+        GRACEFUL_TIMEOUT=str(STOPPING_SERVER_GRACE),
     ) as live:
         # The server's own process and a process per worker (some servers add a helper process
         # of their own): bin/serve passed WEB_CONCURRENCY on.
