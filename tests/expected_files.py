@@ -17,7 +17,8 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         "manage.py",
         "bin/serve", "config/asgi.py", "config/urls.py",
         *(f"config/settings/{name}.py" for name in ("base", "local", "production", "test")),
-        f"{slug}/log_format.py",
+        f"{slug}/log_format.py", f"{slug}/rate_limits.py", f"{slug}/strict_json.py",
+        f"{slug}/auth_backends.py",
         *(f"{slug}/asgi/{name}.py" for name in ("interface", "lifespan", "request_threads")),
         *(f"{slug}/health/{name}.py" for name in ("apps", "checks", "middleware", "views")),
         *(
@@ -36,6 +37,7 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         "tests/conftest.py", "tests/server.py", "tests/server_behaviour.py",
         "tests/middleware_stacks.py", "tests/production.py", "tests/plugins/browser.py",
         "tests/test_shutdown.py", "tests/test_health.py", "tests/test_pages.py",
+        "tests/strategies.py", "tests/test_rate_limits.py", "tests/test_e2e_pages.py",
     ]  # fmt: skip
     return {
         **dict.fromkeys(always, True),
@@ -48,11 +50,16 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         ".gitlab-ci.yml": options["ci_tool"] == "gitlab",
         "config/gunicorn_worker.py": channels and server == "uvicorn",
         "config/hypercorn.py": server == "hypercorn",
-        "config/daphne_launcher.py": server == "daphne",
+        "config/daphne_server.py": server == "daphne",
+        "config/daphne_launcher.py": False,
+        "config/launcher.py": server in ("daphne", "hypercorn"),
+        f"{slug}/asgi/allowed_origins.py": channels,
+        f"{slug}/asgi/connection_limit.py": channels,
         f"{slug}/asgi/router.py": not channels,
         f"{slug}/asgi/websocket_closer.py": channels,
         f"{slug}/health/postgresql.py": postgresql,
         f"{slug}/health/redis_check.py": redis,
+        f"{slug}/middleware/content_security_policy.py": options["django_version"] == "5.2",
         f"{slug}/rooms/checks.py": channels,
         f"{slug}/rooms/consumers.py": channels,
         f"{slug}/rooms/groups.py": channels,
@@ -75,5 +82,6 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         "tests/test_redis.py": redis,
         "tests/test_redis_layer.py": channels and redis,
         "tests/test_websocket_closer.py": channels,
+        "tests/test_websocket_limits.py": channels,
         "tests/test_websocket_server.py": channels,
     }

@@ -216,6 +216,17 @@ def test_compose_file(baker: Baker, context):
     assert mounted == set(compose["volumes"])
     assert ("postgres-data" in mounted) == (context["database"] == "postgresql")
     assert ("redis-data" in mounted) == context["use_redis"]
+    # Published on this machine only, unless WEB_PUBLISH_ADDRESS says otherwise.
+    assert web["ports"] == ["${WEB_PUBLISH_ADDRESS:-127.0.0.1}:8000:8000"]
+    # Longer than the server's own drain (GRACEFUL_TIMEOUT, 30 s by default).
+    assert web["stop_grace_period"] == "35s"
+    text = compose_file.read_text()
+    # No default password: compose refuses to start without one.
+    assert ":-postgres" not in text
+    if context["database"] == "postgresql":
+        password = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}"
+        assert services["postgres"]["environment"]["POSTGRES_PASSWORD"] == password
+        assert password in web["environment"]["DATABASE_URL"]
 
 
 def instructions(stage: list[str], keyword: str) -> list[str]:
