@@ -9,6 +9,7 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.contenttypes.management import create_contenttypes
 from django.db.models.signals import post_migrate
 
+from config.mail import mail_settings
 from tests import server
 from tests.server_behaviour import SERVER
 
@@ -43,6 +44,13 @@ def flush_without_post_migrate() -> Iterator[None]:
     yield
     for handler, uid in handlers.items():
         post_migrate.connect(handler, dispatch_uid=uid)
+
+
+@pytest.fixture
+def unreachable_smtp(settings) -> None:
+    """Mail goes to an SMTP port where nothing listens, as while the mail server is down."""
+    for name, value in mail_settings(f"smtp://127.0.0.1:{server.free_port()}").items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,10 @@ SETTINGS_VARIABLES = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "WEB_CONCURRENCY",
+    "EMAIL_URL",
+    "DEFAULT_FROM_EMAIL",
+    "ADMIN_URL",
+    "ROOMS_ALLOW_ANONYMOUS",
 }
 
 # What production settings need to start.

@@ -2,7 +2,13 @@
 
 from django.conf import settings
 
+from tests.mail_server import MailServer
 from tests.production import PRODUCTION_ENV, production_settings, run
+
+# Without django.setup(): sending mail needs only the settings.
+SEND_A_MAIL = (
+    "from django.core.mail import send_mail; send_mail('Hi', 'Body', None, ['a@example.com'])"
+)
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -82,3 +88,30 @@ def test_the_database_suits_async_views():
 
     # Django cannot run an async view inside a transaction.
     assert database["ATOMIC_REQUESTS"] is False
+
+
+def test_production_sends_mail_to_the_email_url_from_the_default_address():
+    with MailServer() as smtp:
+        result = run("-c", SEND_A_MAIL, **PRODUCTION_ENV, EMAIL_URL=smtp.url)
+
+    assert result.returncode == 0, result.stderr
+    [message] = smtp.messages
+    assert (message["From"], message["To"], message["Subject"]) == (
+        "noreply@{{ cookiecutter.domain_name }}",
+        "a@example.com",
+        "Hi",
+    )
+
+
+def test_default_from_email_comes_from_the_environment():
+    values = production_settings("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL="Chat <chat@example.org>")
+
+    assert values == {"DEFAULT_FROM_EMAIL": "Chat <chat@example.org>"}
+
+
+def test_local_settings_print_mail_instead_of_sending_it():
+    result = run("-c", SEND_A_MAIL, DJANGO_SETTINGS_MODULE="config.settings.local")
+
+    assert result.returncode == 0, result.stderr
+    assert "Subject: Hi" in result.stdout
+    assert "To: a@example.com" in result.stdout

@@ -1,6 +1,7 @@
 """`/api/rooms/<slug>/messages/`: a room's messages as JSON, newest first, and posting one.
 
-CSRF protection stays on: the page sends the token in the X-CSRFToken header.
+CSRF protection stays on: the page sends the token in the X-CSRFToken header. A visitor who
+may not post (rooms/permissions.py) gets a 403.
 """
 
 import json
@@ -11,6 +12,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_http_methods
 
 from .models import Message
+from .permissions import LOGIN_TO_POST, may_post
 from .services import post_message
 
 PAGE_SIZE = 50
@@ -36,7 +38,9 @@ async def list_messages(request: HttpRequest, slug: str) -> JsonResponse:
     if page < 1:
         return errors(400, page=["Pages are numbered from 1."])
 
-    room_messages = Message.objects.filter(room__slug=slug).order_by("-created", "-id")
+    room_messages = (
+        Message.objects.filter(room__slug=slug).select_related("author").order_by("-created", "-id")
+    )
     count = await room_messages.acount()
     start = (page - 1) * PAGE_SIZE
     if start >= count and page > 1:
@@ -56,6 +60,10 @@ async def list_messages(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 async def create_message(request: HttpRequest, slug: str) -> JsonResponse:
+    # The author is whoever the session says, never what the body says.
+    user = await request.auser()
+    if not may_post(user):
+        return errors(403, **{NON_FIELD_ERRORS: [LOGIN_TO_POST]})
     try:
         payload = json.loads(request.body)
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -63,8 +71,7 @@ async def create_message(request: HttpRequest, slug: str) -> JsonResponse:
     if not isinstance(payload, dict):
         return errors(400, **{NON_FIELD_ERRORS: ['Send a JSON object, such as {"text": "hello"}.']})
 
-    user = await request.auser()
-    author = user.get_username() if user.is_authenticated else "anonymous"
+    author = user if user.is_authenticated else None
     try:
         message = await post_message(slug, author=author, text=payload.get("text"))
     except ValidationError as error:

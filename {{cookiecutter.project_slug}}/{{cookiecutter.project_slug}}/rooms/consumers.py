@@ -6,10 +6,12 @@ from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
 from .groups import LayerUnavailable, room_group
-from .models import Message
+from .models import Message, display_name
+from .permissions import may_post
 from .services import post_message
 
 HISTORY_SIZE = 50
@@ -33,7 +35,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     """
 
     slug: str
-    author: str
+    author: AbstractBaseUser | None  # None: not logged in
     joined = False
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -46,16 +48,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.slug = self.scope["url_route"]["kwargs"]["slug"]
-        user = self.scope.get("user")
-        if user is not None and user.is_authenticated:
-            self.author = user.get_username()
-        elif settings.ROOMS_ALLOW_ANONYMOUS:
-            self.author = "anonymous"
-        else:
+        # The session's user (AuthMiddlewareStack), whatever the frames will say.
+        user = self.scope["user"]
+        if not may_post(user):
             # Accept first: a handshake refused outright reaches the browser as a bare 1006.
             await self.accept()
             await self.close(code=CLOSE_LOGIN_REQUIRED)
             return
+        self.author = user if user.is_authenticated else None
         try:
             await self.channel_layer.group_add(room_group(self.slug), self.channel_name)
         except LayerUnavailable:
@@ -78,13 +78,18 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def history(self) -> list[dict[str, Any]]:
         """The last HISTORY_SIZE messages, oldest first (the order a chat reads)."""
-        latest = Message.objects.filter(room__slug=self.slug).order_by("-created", "-id")
+        latest = (
+            Message.objects.filter(room__slug=self.slug)
+            .select_related("author")
+            .order_by("-created", "-id")
+        )
         messages = [message.as_dict(self.slug) async for message in latest[:HISTORY_SIZE]]
         return messages[::-1]
 
     async def announce(self, event: str) -> None:
         await self.channel_layer.group_send(
-            room_group(self.slug), {"type": event, "room": self.slug, "author": self.author}
+            room_group(self.slug),
+            {"type": event, "room": self.slug, "author": display_name(self.author)},
         )
 
     async def websocket_receive(self, message: dict[str, Any]) -> None:
