@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import aauthenticate
 from django.contrib.auth import forms as auth_forms
 from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
 
 from .models import User
 from .tasks import send_password_reset_mail
@@ -40,6 +41,7 @@ class LoginForm(auth_forms.AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         return self.cleaned_data
 
+    @sensitive_variables()
     async def ais_valid(self) -> bool:
         if not self.is_valid():
             return False
