@@ -11,6 +11,7 @@ from django.db.models.signals import post_migrate
 
 from config.mail import mail_settings
 from tests import server
+from tests.mail_server import MailServer
 from tests.server_behaviour import SERVER
 
 pytest_plugins = [
@@ -54,12 +55,22 @@ def unreachable_smtp(settings) -> None:
 
 
 @pytest.fixture(scope="session")
+def mail_server() -> Iterator[MailServer]:
+    """The SMTP server the real processes send to: no test mail leaves the machine."""
+    with MailServer() as smtp:
+        yield smtp
+
+
+@pytest.fixture(scope="session")
 def live_env(
-    tmp_path_factory: pytest.TempPathFactory, django_db_setup: None, live_database_url: str
+    tmp_path_factory: pytest.TempPathFactory,
+    django_db_setup: None,
+    live_database_url: str,
+    mail_server: MailServer,
 ) -> dict[str, str]:
     """Production settings for real servers, migrated and collected once per session."""
     tmp_path = tmp_path_factory.mktemp("live")
-    env = server.production_env(tmp_path, live_database_url)
+    env = server.production_env(tmp_path, live_database_url, EMAIL_URL=mail_server.url)
     server.prepare(env)
     return env
 

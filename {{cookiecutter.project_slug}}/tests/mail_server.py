@@ -59,6 +59,8 @@ class MailServer:
 
     def hold(self, recipient: str) -> None:
         """Delivery of a message to this address waits for release(); others pass."""
+        self.recorder.receiving.clear()
+        self.recorder.released.clear()
         self.recorder.held_recipient = recipient
 
     def release(self) -> None:

@@ -1,13 +1,16 @@
 """Settings: production refuses to start half-configured, and passes Django's deployment checks."""
 
+import uuid
+
 from django.conf import settings
 
 from tests.mail_server import MailServer
 from tests.production import PRODUCTION_ENV, production_settings, run
 
+ADDRESS = f"settings-{uuid.uuid4().hex[:8]}@example.com"
 # Without django.setup(): sending mail needs only the settings.
 SEND_A_MAIL = (
-    "from django.core.mail import send_mail; send_mail('Hi', 'Body', None, ['a@example.com'])"
+    f"from django.core.mail import send_mail; send_mail('Hi', 'Body', None, [{ADDRESS!r}])"
 )
 
 
@@ -99,17 +102,12 @@ def test_the_database_suits_async_views():
     assert database["ATOMIC_REQUESTS"] is False
 
 
-def test_production_sends_mail_to_the_email_url_from_the_default_address():
-    with MailServer() as smtp:
-        result = run("-c", SEND_A_MAIL, **PRODUCTION_ENV, EMAIL_URL=smtp.url)
+def test_production_sends_mail_to_the_email_url_from_the_default_address(mail_server: MailServer):
+    result = run("-c", SEND_A_MAIL, **PRODUCTION_ENV, EMAIL_URL=mail_server.url)
 
     assert result.returncode == 0, result.stderr
-    [message] = smtp.messages
-    assert (message["From"], message["To"], message["Subject"]) == (
-        "noreply@{{ cookiecutter.domain_name }}",
-        "a@example.com",
-        "Hi",
-    )
+    [message] = mail_server.to(ADDRESS)
+    assert (message["From"], message["Subject"]) == ("noreply@{{ cookiecutter.domain_name }}", "Hi")
 
 
 def test_local_settings_print_mail_instead_of_sending_it():
@@ -117,4 +115,4 @@ def test_local_settings_print_mail_instead_of_sending_it():
 
     assert result.returncode == 0, result.stderr
     assert "Subject: Hi" in result.stdout
-    assert "To: a@example.com" in result.stdout
+    assert f"To: {ADDRESS}" in result.stdout

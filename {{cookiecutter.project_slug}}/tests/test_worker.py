@@ -4,16 +4,14 @@ real SMTP server, and a SIGTERM lets the task in hand finish."""
 import re
 import signal
 import uuid
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.mail_server import MailServer
 from tests.server import EXIT_TIMEOUT, PLAIN_HTTP, Server, running_worker, wait_for_log
 
-Serve = Callable[..., AbstractContextManager[Server]]
 # The worker polls the database this often (seconds) when it has nothing to do.
 POLL_INTERVAL = "0.1"
 
@@ -39,28 +37,28 @@ def sign_up(server: Server, username: str) -> httpx.Response:
         )
 
 
+@pytest.mark.django_db(transaction=True)  # the shared server's data is flushed after the test
 def test_the_welcome_mail_waits_for_the_worker_which_finishes_it_on_sigterm(
-    serve: Serve, tmp_path: Path
+    shared_server: Server, mail_server: MailServer, tmp_path: Path
 ):
     username = f"worker-{uuid.uuid4().hex[:8]}"
     address = f"{username}@example.com"
-    with MailServer() as smtp, serve(EMAIL_URL=smtp.url) as web:
-        response = sign_up(web, username)
-        assert response.status_code == 302, response.text
-        # Nothing sends mail while no worker runs: the request only enqueued it.
-        assert smtp.messages == []
+    # The server sends what mail it sends to mail_server (conftest.live_env): none, by itself.
+    response = sign_up(shared_server, username)
+    assert response.status_code == 302, response.text
+    assert mail_server.to(address) == []
 
-        # Tasks other tests left in the live database (SQLite's outlives a test) pass first.
-        smtp.hold(address)
-        with running_worker(web.env, tmp_path, "--interval", POLL_INTERVAL) as worker:
-            smtp.wait_until_receiving()
-            # The task is in the middle of delivering: a deploy stops the worker now.
-            worker.signal(signal.SIGTERM)
-            wait_for_log(worker, "shutting down gracefully")
-            smtp.release()
-            assert worker.process.wait(EXIT_TIMEOUT) == 0, worker.log()
+    # Tasks other tests left in the live database (SQLite's outlives a test) pass first.
+    mail_server.hold(address)
+    with running_worker(shared_server.env, tmp_path, "--interval", POLL_INTERVAL) as worker:
+        mail_server.wait_until_receiving()
+        # The task is in the middle of delivering: a deploy stops the worker now.
+        worker.signal(signal.SIGTERM)
+        wait_for_log(worker, "shutting down gracefully")
+        mail_server.release()
+        assert worker.process.wait(EXIT_TIMEOUT) == 0, worker.log()
 
-    [welcome] = smtp.to(address)
+    [welcome] = mail_server.to(address)
     assert welcome["Subject"].startswith("Welcome to ")
     assert f"Hello {username}," in welcome.get_content()
     assert re.search(r"Task id=\S+ path=\S+send_welcome_mail state=SUCCESSFUL", worker.log())
