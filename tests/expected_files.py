@@ -15,7 +15,7 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
     always = [
         ".env", ".env.example", ".gitignore", ".python-version", "README.md", "pyproject.toml",
         "manage.py",
-        "bin/serve", "config/asgi.py", "config/urls.py",
+        "bin/serve", "config/asgi.py", "config/urls.py", "config/mail.py",
         *(f"config/settings/{name}.py" for name in ("base", "local", "production", "test")),
         f"{slug}/log_format.py", f"{slug}/rate_limits.py", f"{slug}/strict_json.py",
         f"{slug}/auth_backends.py",
@@ -30,14 +30,25 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         ),
         *(
             f"{slug}/rooms/{name}.py"
-            for name in ("models", "services", "api", "views", "urls", "slugs", "converters")
+            for name in (
+                "models", "services", "api", "views", "urls", "slugs", "converters",
+                "permissions", "admin",
+            )
         ),
+        f"{slug}/tasks.py",
+        *(
+            f"{slug}/users/{name}.py"
+            for name in ("apps", "models", "admin", "forms", "views", "urls", "tasks")
+        ),
+        f"{slug}/users/migrations/0001_initial.py",
         "static/site.css",
         *(f"templates/{name}.html" for name in ("base", "home", "404", "500")),
         "tests/conftest.py", "tests/server.py", "tests/server_behaviour.py",
         "tests/middleware_stacks.py", "tests/production.py", "tests/plugins/browser.py",
         "tests/test_shutdown.py", "tests/test_health.py", "tests/test_pages.py",
         "tests/strategies.py", "tests/test_rate_limits.py", "tests/test_e2e_pages.py",
+        "tests/test_accounts.py", "tests/test_admin.py", "tests/test_tasks.py",
+        "tests/test_worker.py", "tests/mail_server.py", "Procfile",
     ]  # fmt: skip
     return {
         **dict.fromkeys(always, True),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,5 +8,6 @@ from {{ cookiecutter.project_slug }}.rooms import views as rooms_views
 urlpatterns = [
     path("", rooms_views.home, name="home"),
     path("", include("{{ cookiecutter.project_slug }}.rooms.urls")),
-    path("admin/", admin.site.urls),
+    path("accounts/", include("{{ cookiecutter.project_slug }}.users.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]

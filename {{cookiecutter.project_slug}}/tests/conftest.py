@@ -10,7 +10,9 @@ from django.contrib.contenttypes.management import create_contenttypes
 from django.db.models.signals import post_migrate
 from hypothesis import settings as hypothesis_settings
 
+from config.mail import mail_settings
 from tests import server
+from tests.mail_server import MailServer
 from tests.server_behaviour import SERVER
 
 pytest_plugins = [
@@ -54,13 +56,30 @@ def flush_without_post_migrate() -> Iterator[None]:
         post_migrate.connect(handler, dispatch_uid=uid)
 
 
+@pytest.fixture
+def unreachable_smtp(settings) -> None:
+    """Mail goes to an SMTP port where nothing listens, as while the mail server is down."""
+    for name, value in mail_settings(f"smtp://127.0.0.1:{server.free_port()}").items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture(scope="session")
+def mail_server() -> Iterator[MailServer]:
+    """The SMTP server the real processes send to: no test mail leaves the machine."""
+    with MailServer() as smtp:
+        yield smtp
+
+
 @pytest.fixture(scope="session")
 def live_env(
-    tmp_path_factory: pytest.TempPathFactory, django_db_setup: None, live_database_url: str
+    tmp_path_factory: pytest.TempPathFactory,
+    django_db_setup: None,
+    live_database_url: str,
+    mail_server: MailServer,
 ) -> dict[str, str]:
     """Production settings for real servers, migrated and collected once per session."""
     tmp_path = tmp_path_factory.mktemp("live")
-    env = server.production_env(tmp_path, live_database_url)
+    env = server.production_env(tmp_path, live_database_url, EMAIL_URL=mail_server.url)
     server.prepare(env)
     return env
 

@@ -26,7 +26,7 @@ async def post_json(client: AsyncClient, url: str, payload: object, **extra):
 async def add_messages(slug: str, count: int) -> None:
     room, _ = await Room.objects.aget_or_create(slug=slug)
     await Message.objects.abulk_create(
-        Message(room=room, author="seed", text=f"message {number}") for number in range(count)
+        Message(room=room, text=f"message {number}") for number in range(count)
     )
 
 
@@ -51,11 +51,50 @@ async def test_posting_creates_the_room_and_answers_with_the_message(async_clien
     assert body == message.as_dict("lobby")
 
 
-async def test_a_logged_in_author_is_named(async_client: AsyncClient):
+async def test_the_author_is_the_logged_in_user_whatever_the_body_says(async_client: AsyncClient):
     user = await get_user_model().objects.acreate_user("ada", password="unused-password-1")
     await async_client.aforce_login(user)
 
-    response = await post_json(async_client, URL, {"text": "hi"})
+    response = await post_json(async_client, URL, {"text": "hi", "author": "mallory"})
+
+    assert response.status_code == 201
+    assert response.json()["author"] == "ada"
+    message = await Message.objects.aget(pk=response.json()["id"])
+    assert message.author_id == user.pk
+
+
+async def test_an_anonymous_author_cannot_claim_a_name(async_client: AsyncClient):
+    await get_user_model().objects.acreate_user("ada", password="unused-password-1")
+
+    response = await post_json(async_client, URL, {"text": "hi", "author": "ada"})
+
+    assert response.status_code == 201
+    assert response.json()["author"] == "anonymous"
+    assert (await Message.objects.aget(pk=response.json()["id"])).author_id is None
+
+
+async def test_anonymous_posts_are_refused_when_the_setting_says_so(
+    async_client: AsyncClient, settings
+):
+    settings.ROOMS_ALLOW_ANONYMOUS = False
+
+    response = await post_json(async_client, URL, {"text": "let me in"})
+
+    assert response.status_code == 403
+    assert response.json() == {"errors": {"__all__": ["Log in to post in this room."]}}
+    assert not await Message.objects.aexists()
+    # Reading stays public.
+    assert (await async_client.get(URL)).status_code == 200
+
+
+async def test_logged_in_users_post_when_anonymous_posts_are_refused(
+    async_client: AsyncClient, settings
+):
+    settings.ROOMS_ALLOW_ANONYMOUS = False
+    user = await get_user_model().objects.acreate_user("ada", password="unused-password-1")
+    await async_client.aforce_login(user)
+
+    response = await post_json(async_client, URL, {"text": "signed"})
 
     assert response.status_code == 201
     assert response.json()["author"] == "ada"

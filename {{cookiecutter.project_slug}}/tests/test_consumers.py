@@ -48,7 +48,7 @@ def make_layer_fail(settings, *operations: str) -> None:
 async def test_history_is_the_last_50_messages_oldest_first():
     room = await Room.objects.acreate(slug="lobby")
     for number in range(HISTORY_SIZE + 5):
-        await Message.objects.acreate(room=room, author="ann", text=f"message {number}")
+        await Message.objects.acreate(room=room, text=f"message {number}")
     socket = communicator()
     connected, _ = await socket.connect(timeout=TIMEOUT)
     assert connected
@@ -174,7 +174,7 @@ async def test_anonymous_members_are_refused_with_4401_when_the_setting_says_so(
     assert await group_members("lobby") == set()
 
 
-async def test_logged_in_members_post_under_their_username(settings):
+async def test_logged_in_members_post_under_their_username_whatever_the_frame_says(settings):
     settings.ROOMS_ALLOW_ANONYMOUS = False
     user = await get_user_model().objects.acreate_user(username="ann", password="unused-here")
     client = AsyncClient()
@@ -182,8 +182,18 @@ async def test_logged_in_members_post_under_their_username(settings):
     cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
 
     async with member(cookie=cookie) as ann:
-        await ann.send_json_to({"text": "signed"})
-        assert (await receive(ann))["author"] == "ann"
+        await ann.send_json_to({"text": "signed", "author": "mallory"})
+        frame = await receive(ann)
+    assert frame["author"] == "ann"
+    assert (await Message.objects.aget(pk=frame["id"])).author_id == user.pk
+
+
+async def test_an_anonymous_member_cannot_claim_a_name():
+    async with member() as visitor:
+        await visitor.send_json_to({"text": "hi", "author": "ann"})
+        frame = await receive(visitor)
+    assert frame["author"] == "anonymous"
+    assert (await Message.objects.aget(pk=frame["id"])).author_id is None
 
 
 @pytest.mark.parametrize(

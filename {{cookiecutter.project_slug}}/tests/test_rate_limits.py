@@ -239,6 +239,26 @@ async def test_the_admin_refuses_a_guesser_and_not_others(
 
 
 @pytest.mark.django_db(transaction=True)
+async def test_the_account_log_in_page_refuses_a_guesser_and_not_others(
+    settings, behind_a_proxy: None, staff_user: tuple[str, str]
+):
+    settings.RATE_LIMIT_LOGIN_FAILURES = (2, 900)
+    username, password = staff_user
+    guesser, owner = an_address(), an_address()
+
+    def log_in(address: str, password: str):
+        return post_from(address, "/accounts/login/", {"username": username, "password": password})
+
+    guesses = [(await log_in(guesser, "wrong")).status_code for _ in range(2)]
+    right_too_late = await log_in(guesser, password)
+    owners = await log_in(owner, password)
+
+    assert guesses == [200, 200]
+    assert right_too_late.status_code == 200
+    assert owners.status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
 async def test_aauthenticate_is_throttled_too(settings, staff_user):
     settings.RATE_LIMIT_LOGIN_FAILURES = (2, 900)
     username, password = staff_user

@@ -1,9 +1,18 @@
 """Settings: production refuses to start half-configured, and passes Django's deployment checks."""
 
+import uuid
+
 import pytest
 from django.conf import settings
 
+from tests.mail_server import MailServer
 from tests.production import PRODUCTION_ENV, production_settings, run
+
+ADDRESS = f"settings-{uuid.uuid4().hex[:8]}@example.com"
+# Without django.setup(): sending mail needs only the settings.
+SEND_A_MAIL = (
+    f"from django.core.mail import send_mail; send_mail('Hi', 'Body', None, [{ADDRESS!r}])"
+)
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -116,11 +125,17 @@ def test_the_environment_configures_production():
         "SECURE_HSTS_SECONDS",
         "ALLOWED_HOSTS",
         "CSRF_TRUSTED_ORIGINS",
+        "DEFAULT_FROM_EMAIL",
+        "ADMIN_URL",
+        "ROOMS_ALLOW_ANONYMOUS",
         SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
         SECURE_SSL_REDIRECT="false",
         SECURE_HSTS_SECONDS="3600",
         ALLOWED_HOSTS="a.example,b.example",
         CSRF_TRUSTED_ORIGINS="https://a.example",
+        DEFAULT_FROM_EMAIL="Chat <chat@a.example>",
+        ADMIN_URL="backstage/",
+        ROOMS_ALLOW_ANONYMOUS="false",
     )
 
     assert values == {
@@ -129,6 +144,9 @@ def test_the_environment_configures_production():
         "SECURE_HSTS_SECONDS": 3600,
         "ALLOWED_HOSTS": ["a.example", "b.example"],
         "CSRF_TRUSTED_ORIGINS": ["https://a.example"],
+        "DEFAULT_FROM_EMAIL": "Chat <chat@a.example>",
+        "ADMIN_URL": "backstage/",
+        "ROOMS_ALLOW_ANONYMOUS": False,
     }
 
 
@@ -137,3 +155,19 @@ def test_the_database_suits_async_views():
 
     # Django cannot run an async view inside a transaction.
     assert database["ATOMIC_REQUESTS"] is False
+
+
+def test_production_sends_mail_to_the_email_url_from_the_default_address(mail_server: MailServer):
+    result = run("-c", SEND_A_MAIL, **PRODUCTION_ENV, EMAIL_URL=mail_server.url)
+
+    assert result.returncode == 0, result.stderr
+    [message] = mail_server.to(ADDRESS)
+    assert (message["From"], message["Subject"]) == ("noreply@{{ cookiecutter.domain_name }}", "Hi")
+
+
+def test_local_settings_print_mail_instead_of_sending_it():
+    result = run("-c", SEND_A_MAIL, DJANGO_SETTINGS_MODULE="config.settings.local")
+
+    assert result.returncode == 0, result.stderr
+    assert "Subject: Hi" in result.stdout
+    assert f"To: {ADDRESS}" in result.stdout

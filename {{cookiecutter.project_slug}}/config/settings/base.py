@@ -14,6 +14,8 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 {%- endif %}
 
+from config.mail import mail_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -51,11 +53,18 @@ THIRD_PARTY_APPS = [
 {%- endif %}
     # ServeStatic's system checks, and a runserver that leaves static files to its middleware.
     "servestatic",
+{%- if cookiecutter.django_version == "5.2" %}
+    # Django 6's Tasks API, backported; its app registers the tasks' system checks.
+    "django_tasks",
+{%- endif %}
+    # The task queue in the database: its models, migrations, admin and `db_worker` command.
+    "django_tasks_db",
 {%- if cookiecutter.use_channels %}
     "channels",
 {%- endif %}
 ]
 LOCAL_APPS = [
+    "{{ cookiecutter.project_slug }}.users",
     "{{ cookiecutter.project_slug }}.middleware",
     "{{ cookiecutter.project_slug }}.health",
     "{{ cookiecutter.project_slug }}.rooms",
@@ -157,6 +166,11 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 # AUTHENTICATION AND SECURITY
 # ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/auth/customizing/#substituting-a-custom-user-model
+AUTH_USER_MODEL = "users.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/auth/passwords/#password-validation
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,6 +185,29 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=["https://{{ coo
 # /health/ answers probes over plain HTTP; every other path is redirected when
 # SECURE_SSL_REDIRECT is on (production).
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# ADMIN
+# ------------------------------------------------------------------------------
+# Where Django's admin lives: a path of your own keeps it away from scanners of /admin/.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+
+# EMAIL
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/email/
+# How mail is sent (config/mail.py reads the URL). Mail goes out from the task worker only.
+vars().update(mail_settings(env.str("EMAIL_URL", default="smtp://localhost:25")))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@{{ cookiecutter.domain_name }}")
+
+# TASKS
+# ------------------------------------------------------------------------------
+{%- if cookiecutter.django_version == "5.2" %}
+# Django 6's Tasks API, backported: https://github.com/RealOrangeOne/django-tasks
+{%- else %}
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/tasks/
+{%- endif %}
+# Enqueued tasks wait in the database until `bin/serve worker` (manage.py db_worker) runs them;
+# any number of workers, on any number of machines, share the queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # STATIC FILES
 # ------------------------------------------------------------------------------
@@ -211,6 +248,12 @@ LOGGING = {
     # Django's own console handler would print django.* records a second time.
     "loggers": {"django": {"handlers": [], "level": "INFO"}},
 }
+
+# ROOMS
+# ------------------------------------------------------------------------------
+# Whether visitors who are not logged in may post (page, API and WebSocket alike; see
+# rooms/permissions.py). Reading a room stays public either way.
+ROOMS_ALLOW_ANONYMOUS = env.bool("ROOMS_ALLOW_ANONYMOUS", default=True)
 {%- if cookiecutter.use_channels %}
 
 # CHANNELS
@@ -253,8 +296,6 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 # Server processes bin/serve starts (its default is 1 with this layer): the check reads it.
 WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=1)
 {%- endif %}
-# Refuse WebSocket members who are not logged in (the socket closes with 4401).
-ROOMS_ALLOW_ANONYMOUS = env.bool("ROOMS_ALLOW_ANONYMOUS", default=True)
 # Larger WebSocket messages close the socket with 1009; bin/serve gives the servers this limit.
 WEBSOCKET_MAX_MESSAGE_BYTES = env.int("WEBSOCKET_MAX_MESSAGE_BYTES", default=65536)
 # The origins (scheme, host and port) of the pages that may open WebSockets: a handshake from

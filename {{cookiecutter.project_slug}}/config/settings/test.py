@@ -1,6 +1,7 @@
 """Settings for pytest: fast, and hermetic (no `.env`) but for the services the project uses."""
 
 from .base import *  # noqa: F403
+from .base import mail_settings
 
 # Fixed, so the tests never depend on a developer's `.env` or environment.
 SECRET_KEY = "test-only-secret-key-it-signs-nothing-outside-the-test-suite"
@@ -10,6 +11,12 @@ CSRF_TRUSTED_ORIGINS = ["https://{{ cookiecutter.domain_name }}"]
 
 # Fast hashing: tests create users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Mail lands in django.core.mail.outbox.
+vars().update(mail_settings("memorymail://"))
+# Tasks run as they are enqueued, inside the request: in-process tests see their effects without
+# a worker. The worker's own test runs `bin/serve worker` with production settings.
+TASKS = {"default": {"BACKEND": "{{ 'django.tasks' if cookiecutter.django_version == '6.1' else 'django_tasks' }}.backends.immediate.ImmediateBackend"}}
 
 # ServeStatic serves nothing in-process: it would scan every app's static files (Django admin's
 # alone are many) each time a test client builds the middleware stack, that is in most tests.

@@ -53,6 +53,21 @@ def send(page: Page, text: str) -> None:
     page.locator("#message-text").press("Enter")
 
 
+def new_username() -> str:
+    """A user of the test's own: the live server's database outlives a test."""
+    return f"e2e-{uuid.uuid4().hex[:8]}"
+
+
+def sign_up(page: Page, username: str) -> None:
+    """Fill in and send the sign-up form the page shows."""
+    password = f"{uuid.uuid4()}-A1"
+    page.locator("#id_username").fill(username)
+    page.locator("#id_email").fill(f"{username}@example.com")
+    page.locator("#id_password1").fill(password)
+    page.locator("#id_password2").fill(password)
+    page.get_by_role("button", name="Sign up").click()
+
+
 def find_chromium(playwright: Playwright) -> Path | None:
     """The system Chromium to launch, or None for Playwright's own; fails the test if neither."""
     if Path(playwright.chromium.executable_path).exists():

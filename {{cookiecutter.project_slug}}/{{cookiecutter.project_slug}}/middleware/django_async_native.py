@@ -166,7 +166,19 @@ class AuthenticationMiddleware(InlineHooks, auth.AuthenticationMiddleware):
     """Sets the lazy `request.user` and `request.auser`; the user is loaded only when asked for.
 
     Async views use `await request.auser()`, which reads the session through its async API.
+    Once it has, `request.user` is that user: templates (the `user` of the auth context
+    processor) then read it without the blocking load Django's lazy `request.user` would do.
     """
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        load = request.auser
+
+        async def auser() -> Any:
+            request.user = await load()
+            return request.user
+
+        request.auser = auser
 
 
 class MessageMiddleware(InlineHooks, messages.MessageMiddleware):

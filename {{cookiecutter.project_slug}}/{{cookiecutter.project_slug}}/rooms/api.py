@@ -1,7 +1,8 @@
 """`/api/rooms/<slug>/messages/`: a room's messages as JSON, newest first, and posting one.
 
-CSRF protection stays on: the page sends the token in the X-CSRFToken header. Posting is rate
-limited per user, or per client address for visitors who are not logged in.
+CSRF protection stays on: the page sends the token in the X-CSRFToken header. A visitor who
+may not post (rooms/permissions.py) gets a 403. Posting is rate limited per user, or per client
+address for visitors who are not logged in.
 """
 
 from typing import Any
@@ -15,6 +16,7 @@ from {{ cookiecutter.project_slug }}.rate_limits import ahit, cache_key, request
 from {{ cookiecutter.project_slug }}.strict_json import InvalidJSON, loads
 
 from .models import Message
+from .permissions import LOGIN_TO_POST, may_post
 from .services import post_message
 
 PAGE_SIZE = 50
@@ -41,7 +43,9 @@ async def list_messages(request: HttpRequest, slug: str) -> JsonResponse:
     if page < 1:
         return errors(400, page=["Pages are numbered from 1."])
 
-    room_messages = Message.objects.filter(room__slug=slug).order_by("-created", "-id")
+    room_messages = (
+        Message.objects.filter(room__slug=slug).select_related("author").order_by("-created", "-id")
+    )
     count = await room_messages.acount()
     start = (page - 1) * PAGE_SIZE
     if start >= count and page > 1:
@@ -61,7 +65,10 @@ async def list_messages(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 async def create_message(request: HttpRequest, slug: str) -> JsonResponse:
+    # The author is whoever the session says, never what the body says.
     user = await request.auser()
+    if not may_post(user):
+        return errors(403, **{NON_FIELD_ERRORS: [LOGIN_TO_POST]})
     writer = f"user:{user.pk}" if user.is_authenticated else f"client:{request_client(request)}"
     count = await ahit(cache_key("api-writes", writer), settings.RATE_LIMIT_API_WRITES)
     if not count.allowed:
@@ -81,7 +88,7 @@ async def create_message(request: HttpRequest, slug: str) -> JsonResponse:
     if not isinstance(payload, dict):
         return errors(400, **{NON_FIELD_ERRORS: [SEND_AN_OBJECT]})
 
-    author = user.get_username() if user.is_authenticated else "anonymous"
+    author = user if user.is_authenticated else None
     try:
         message = await post_message(slug, author=author, text=payload.get("text"))
     except ValidationError as error:

@@ -6,13 +6,15 @@ from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
 from {{ cookiecutter.project_slug }}.rate_limits import ahit, cache_key
 from {{ cookiecutter.project_slug }}.strict_json import InvalidJSON, loads
 
 from .groups import LayerUnavailable, room_group
-from .models import Message
+from .models import Message, display_name
+from .permissions import may_post
 from .services import post_message
 
 HISTORY_SIZE = 50
@@ -41,7 +43,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     """
 
     slug: str
-    author: str
+    author: AbstractBaseUser | None  # None: not logged in
     # Whose messages count towards the rate limit: the user's, or this socket's.
     sender: str
     joined = False
@@ -58,18 +60,16 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.slug = self.scope["url_route"]["kwargs"]["slug"]
-        user = self.scope.get("user")
-        if user is not None and user.is_authenticated:
-            self.author = user.get_username()
-            self.sender = cache_key("websocket-messages", f"user:{user.pk}")
-        elif settings.ROOMS_ALLOW_ANONYMOUS:
-            self.author = "anonymous"
-            self.sender = cache_key("websocket-messages", f"socket:{uuid.uuid4().hex}")
-        else:
+        # The session's user (AuthMiddlewareStack), whatever the frames will say.
+        user = self.scope["user"]
+        if not may_post(user):
             # Accept first: a handshake refused outright reaches the browser as a bare 1006.
             await self.accept()
             await self.close(code=CLOSE_LOGIN_REQUIRED)
             return
+        self.author = user if user.is_authenticated else None
+        sender = f"user:{user.pk}" if user.is_authenticated else f"socket:{uuid.uuid4().hex}"
+        self.sender = cache_key("websocket-messages", sender)
         try:
             await self.channel_layer.group_add(room_group(self.slug), self.channel_name)
         except LayerUnavailable:
@@ -92,13 +92,18 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def history(self) -> list[dict[str, Any]]:
         """The last HISTORY_SIZE messages, oldest first (the order a chat reads)."""
-        latest = Message.objects.filter(room__slug=self.slug).order_by("-created", "-id")
+        latest = (
+            Message.objects.filter(room__slug=self.slug)
+            .select_related("author")
+            .order_by("-created", "-id")
+        )
         messages = [message.as_dict(self.slug) async for message in latest[:HISTORY_SIZE]]
         return messages[::-1]
 
     async def announce(self, event: str) -> None:
         await self.channel_layer.group_send(
-            room_group(self.slug), {"type": event, "room": self.slug, "author": self.author}
+            room_group(self.slug),
+            {"type": event, "room": self.slug, "author": display_name(self.author)},
         )
 
     async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:

@@ -1,5 +1,6 @@
 """Posting a message, the one way into a room: used by the HTTP API{% if cookiecutter.use_channels %} and the WebSocket consumer{% endif %}."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
 {% if cookiecutter.use_channels -%}
@@ -37,10 +38,11 @@ def clean_room_slug(slug: str) -> str:
     return slug
 
 
-async def post_message(room_slug: str, author: str, text: object) -> Message:
-    """Store a message in its room, made on first use.
+async def post_message(room_slug: str, author: AbstractBaseUser | None, text: object) -> Message:
+    """Store a message in its room, made on first use; `author` None for an anonymous one.
 
-    Raises ValidationError with a message per field ("room", "text") when the input is wrong.
+    The caller has asked rooms.permissions whether this author may post. Raises
+    ValidationError with a message per field ("room", "text") when the input is wrong.
     """
     room_slug = clean_room_slug(room_slug)
     text = clean_text(text)

@@ -17,7 +17,7 @@
 
   // Close codes from rooms/consumers.py that retrying cannot fix.
   const FINAL = {
-    4401: "Log in to join this room: it does not accept anonymous members.",
+    4401: "Log in to post in this room.", // e.g. the session ended while the page was open
     4404: "There is no room at this address.",
   };
   const RETRYING = {
