@@ -30,6 +30,7 @@ HEALTH_CHECK_UPSTREAMS: list[str] = []
 HEALTH_CHECK_TIMEOUT = 5.0
 HEALTH_CHECK_TOKEN = "test-only-health-check-token"
 
-# Every in-process test posts from 127.0.0.1, within a minute or two: the tests of the rate
-# limits set their own, and use addresses of their own.
+# Every in-process test posts and logs in from 127.0.0.1, and with Redis the counts outlive a
+# run: the tests of the rate limits set their own, and use addresses of their own.
 RATE_LIMIT_API_WRITES = (10_000, 60)
+RATE_LIMIT_LOGIN_FAILURES = (10_000, 900)
