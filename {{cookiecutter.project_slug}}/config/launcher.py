@@ -1,11 +1,11 @@
 """WEB_CONCURRENCY copies of a one-process server on one socket, each drained on SIGTERM.
 
-{%- if cookiecutter.asgi_server == "daphne" %}
+{% if cookiecutter.asgi_server == "daphne" -%}
 Daphne has no workers of its own (config/daphne_server.py is one Daphne that drains):
 
     HOST=0.0.0.0 PORT=8000 WEB_CONCURRENCY=2 GRACEFUL_TIMEOUT=30 python -m config.launcher \
         python -m config.daphne_server --fd '{fd}' config.asgi:application
-{%- else %}
+{%- else -%}
 Hypercorn's own supervisor stops every worker as soon as one has exited, cutting the others'
 requests, and keeps the socket open meanwhile, so that new connections hang:
 
@@ -19,8 +19,10 @@ workers. SIGTERM and SIGINT go to every server, which stops accepting, finishes 
 and exits; GRACEFUL_TIMEOUT seconds after the signal, any still running is killed. When one
 exits unasked, the others are stopped too. The status is 0 when every server obeyed a SIGTERM
 or SIGINT in time, else non-zero: a server that exits unasked means the service is down.
+{%- if cookiecutter.asgi_server == "daphne" %}
 
-HOST must be an IPv4 address.
+HOST must be an IPv4 address: Daphne adopts the socket as IPv4.
+{%- endif %}
 """
 
 import os
