@@ -1,5 +1,5 @@
-"""Drop the files this bake's options leave out, give the project its own SECRET_KEY, and say
-what to do next.
+"""Drop the files this bake's options leave out, give the project its own secrets, and say what
+to do next.
 
 Which path belongs to which option lives in OPTIONAL_PATHS and nowhere else.
 """
@@ -14,6 +14,7 @@ USE_REDIS = {{ cookiecutter.use_redis }}
 USE_DOCKER = {{ cookiecutter.use_docker }}
 POSTGRESQL = "{{ cookiecutter.database }}" == "postgresql"
 ASGI_SERVER = "{{ cookiecutter.asgi_server }}"
+DJANGO_VERSION = "{{ cookiecutter.django_version }}"
 CI_TOOL = "{{ cookiecutter.ci_tool }}"
 API = "{{ cookiecutter.api_framework }}"
 LICENSED = "{{ cookiecutter.open_source_license }}" != "Not open source"
@@ -29,16 +30,22 @@ OPTIONAL_PATHS = {
     # Server settings that their command line cannot give (bin/serve).
     "config/gunicorn_worker.py": USE_CHANNELS and ASGI_SERVER == "uvicorn",
     "config/hypercorn.py": ASGI_SERVER == "hypercorn",
-    "config/daphne_launcher.py": ASGI_SERVER == "daphne",
+    "config/daphne_server.py": ASGI_SERVER == "daphne",
+    # Servers whose own supervisor does not drain: one-process servers on one socket.
+    "config/launcher.py": ASGI_SERVER in ("daphne", "hypercorn"),
     f"{SLUG}/api/fastapi_app.py": API == "fastapi",
     f"{SLUG}/api/fastapi_dependencies.py": API == "fastapi",
     f"{SLUG}/api/ninja_api.py": API == "ninja",
     f"{SLUG}/api/schemas.py": API != "django",
+    f"{SLUG}/asgi/allowed_origins.py": USE_CHANNELS,
+    f"{SLUG}/asgi/connection_limit.py": USE_CHANNELS,
     f"{SLUG}/asgi/django_scope.py": API == "fastapi",
     f"{SLUG}/asgi/router.py": not USE_CHANNELS,
     f"{SLUG}/asgi/websocket_closer.py": USE_CHANNELS,
     f"{SLUG}/health/postgresql.py": POSTGRESQL,
     f"{SLUG}/health/redis_check.py": USE_REDIS,
+    # Django 6 has its own (config/settings/base.py names the one to use).
+    f"{SLUG}/middleware/content_security_policy.py": DJANGO_VERSION == "5.2",
     f"{SLUG}/rooms/api.py": API == "django",
     f"{SLUG}/rooms/api_fastapi.py": API == "fastapi",
     f"{SLUG}/rooms/api_ninja.py": API == "ninja",
@@ -71,6 +78,7 @@ OPTIONAL_PATHS = {
     "tests/test_redis.py": USE_REDIS,
     "tests/test_redis_layer.py": USE_CHANNELS and USE_REDIS,
     "tests/test_websocket_closer.py": USE_CHANNELS,
+    "tests/test_websocket_limits.py": USE_CHANNELS,
     "tests/test_websocket_server.py": USE_CHANNELS,
 }
 
@@ -82,12 +90,23 @@ def remove(path: Path) -> None:
         path.unlink()
 
 
+# The secrets .env.example leaves for each project to make: a fresh value each.
+SECRETS = ("SECRET_KEY", "POSTGRES_PASSWORD")
+
+
 def write_env(root: Path) -> None:
-    """Make the git-ignored .env from the committed .env.example, with a fresh SECRET_KEY."""
-    example = (root / ".env.example").read_text()
-    key = secrets.token_urlsafe(50)
-    lines = [f"SECRET_KEY={key}" if line.startswith("SECRET_KEY=") else line for line in example.splitlines()]
-    (root / ".env").write_text("\n".join(lines) + "\n")
+    """Make the git-ignored .env from the committed .env.example, with fresh secrets.
+
+    Readable by its owner only: it holds the keys.
+    """
+    lines = []
+    for line in (root / ".env.example").read_text().splitlines():
+        name = line.partition("=")[0]
+        lines.append(f"{name}={secrets.token_urlsafe(50)}" if name in SECRETS else line)
+    env = root / ".env"
+    env.touch(mode=0o600)
+    env.chmod(0o600)  # touch leaves the mode of a file that was already there
+    env.write_text("\n".join(lines) + "\n")
 
 
 def next_steps() -> str:

@@ -16,9 +16,10 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
     always = [
         ".env", ".env.example", ".gitignore", ".python-version", "README.md", "pyproject.toml",
         "manage.py",
-        "bin/serve", "config/asgi.py", "config/urls.py",
+        "bin/serve", "config/asgi.py", "config/urls.py", "config/mail.py",
         *(f"config/settings/{name}.py" for name in ("base", "local", "production", "test")),
-        f"{slug}/log_format.py",
+        f"{slug}/log_format.py", f"{slug}/rate_limits.py", f"{slug}/strict_json.py",
+        f"{slug}/auth_backends.py",
         *(f"{slug}/asgi/{name}.py" for name in ("interface", "lifespan", "request_threads")),
         *(f"{slug}/health/{name}.py" for name in ("apps", "checks", "middleware", "views")),
         *(
@@ -31,14 +32,26 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         *(f"{slug}/api/{name}.py" for name in ("__init__", "errors", "pages", "parsing")),
         *(
             f"{slug}/rooms/{name}.py"
-            for name in ("models", "services", "endpoints", "views", "urls", "slugs", "converters")
+            for name in (
+                "models", "services", "endpoints", "views", "urls", "slugs", "converters",
+                "permissions", "admin",
+            )
         ),
+        f"{slug}/tasks.py",
+        *(
+            f"{slug}/users/{name}.py"
+            for name in ("apps", "models", "admin", "forms", "views", "urls", "tasks")
+        ),
+        f"{slug}/users/migrations/0001_initial.py",
         "static/site.css",
         *(f"templates/{name}.html" for name in ("base", "home", "404", "500")),
         "tests/conftest.py", "tests/server.py", "tests/server_behaviour.py",
         "tests/middleware_stacks.py", "tests/production.py", "tests/plugins/browser.py",
         "tests/test_shutdown.py", "tests/test_health.py", "tests/test_pages.py",
-        "tests/test_api_contract.py",
+        "tests/test_api_contract.py", "tests/addresses.py",
+        "tests/strategies.py", "tests/test_rate_limits.py", "tests/test_e2e_pages.py",
+        "tests/test_accounts.py", "tests/test_admin.py", "tests/test_tasks.py",
+        "tests/test_worker.py", "tests/mail_server.py", "Procfile",
     ]  # fmt: skip
     return {
         **dict.fromkeys(always, True),
@@ -51,16 +64,21 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         ".gitlab-ci.yml": options["ci_tool"] == "gitlab",
         "config/gunicorn_worker.py": channels and server == "uvicorn",
         "config/hypercorn.py": server == "hypercorn",
-        "config/daphne_launcher.py": server == "daphne",
+        "config/daphne_server.py": server == "daphne",
+        "config/daphne_launcher.py": False,
+        "config/launcher.py": server in ("daphne", "hypercorn"),
         f"{slug}/api/fastapi_app.py": api == "fastapi",
         f"{slug}/api/fastapi_dependencies.py": api == "fastapi",
         f"{slug}/api/ninja_api.py": api == "ninja",
         f"{slug}/api/schemas.py": api != "django",
+        f"{slug}/asgi/allowed_origins.py": channels,
+        f"{slug}/asgi/connection_limit.py": channels,
         f"{slug}/asgi/django_scope.py": api == "fastapi",
         f"{slug}/asgi/router.py": not channels,
         f"{slug}/asgi/websocket_closer.py": channels,
         f"{slug}/health/postgresql.py": postgresql,
         f"{slug}/health/redis_check.py": redis,
+        f"{slug}/middleware/content_security_policy.py": options["django_version"] == "5.2",
         f"{slug}/rooms/api.py": api == "django",
         f"{slug}/rooms/api_fastapi.py": api == "fastapi",
         f"{slug}/rooms/api_ninja.py": api == "ninja",
@@ -94,5 +112,6 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         "tests/test_redis.py": redis,
         "tests/test_redis_layer.py": channels and redis,
         "tests/test_websocket_closer.py": channels,
+        "tests/test_websocket_limits.py": channels,
         "tests/test_websocket_server.py": channels,
     }

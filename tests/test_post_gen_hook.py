@@ -1,6 +1,7 @@
 """The post-generation hook gives every bake its own secret, in a file git ignores."""
 
 import ast
+import stat
 import subprocess
 
 from expected_files import expected_paths
@@ -8,24 +9,41 @@ from expected_files import expected_paths
 from matrix.options import DEFAULTS, TEMPLATE
 
 
-def secret_key(project, name: str = ".env") -> str:
-    lines = (project / name).read_text().splitlines()
-    [line] = [line for line in lines if line.startswith("SECRET_KEY=")]
-    return line.removeprefix("SECRET_KEY=")
+def secret(project, name: str, file: str = ".env") -> str:
+    lines = (project / file).read_text().splitlines()
+    [line] = [line for line in lines if line.startswith(f"{name}=")]
+    return line.removeprefix(f"{name}=")
 
 
 def test_env_gets_a_fresh_secret_key(bake):
     first, second = bake().project_path, bake().project_path
 
-    assert secret_key(first) != secret_key(first, ".env.example")
-    assert len(secret_key(first)) >= 50
-    assert secret_key(first) != secret_key(second)
+    assert secret(first, "SECRET_KEY") != secret(first, "SECRET_KEY", ".env.example")
+    assert len(secret(first, "SECRET_KEY")) >= 50
+    assert secret(first, "SECRET_KEY") != secret(second, "SECRET_KEY")
     # Everything else in .env comes from the example.
     example = (first / ".env.example").read_text().splitlines()
     env = (first / ".env").read_text().splitlines()
     assert [line for line in env if not line.startswith("SECRET_KEY=")] == [
         line for line in example if not line.startswith("SECRET_KEY=")
     ]
+
+
+def test_env_is_readable_by_its_owner_only(bake):
+    project = bake().project_path
+
+    assert stat.S_IMODE((project / ".env").stat().st_mode) == 0o600
+
+
+def test_docker_with_postgresql_gets_a_fresh_database_password(bake):
+    context = {"use_docker": True, "database": "postgresql"}
+    first, second = bake(**context).project_path, bake(**context).project_path
+
+    # The example leaves it empty, which compose.yaml refuses.
+    assert secret(first, "POSTGRES_PASSWORD", ".env.example") == ""
+    assert len(secret(first, "POSTGRES_PASSWORD")) >= 50
+    assert secret(first, "POSTGRES_PASSWORD") != secret(second, "POSTGRES_PASSWORD")
+    assert "POSTGRES_PASSWORD" not in (bake().project_path / ".env").read_text()
 
 
 def test_env_is_git_ignored_and_its_example_is_not(bake):

@@ -194,7 +194,7 @@ def test_compose_file(baker: Baker, context):
     services = compose["services"]
     backing = {"postgres"} if context["database"] == "postgresql" else set()
     backing |= {"redis"} if context["use_redis"] else set()
-    assert set(services) == {"web", "migrate"} | backing
+    assert set(services) == {"web", "worker", "migrate"} | backing
     for name in backing:
         assert services[name]["healthcheck"]["test"], name
     web = services["web"]
@@ -207,6 +207,14 @@ def test_compose_file(baker: Baker, context):
     }
     assert services["migrate"]["command"][-2:] == ["migrate", "--noinput"]
     assert services["migrate"]["image"] == web["image"], "migrate runs web's image"
+    worker = services["worker"]
+    assert worker["image"] == web["image"], "the worker runs web's image"
+    assert worker["command"] == ["bin/serve", "worker"]
+    assert worker["healthcheck"] == {"disable": True}, "the image's check asks for /health/"
+    assert worker["depends_on"] == {
+        "migrate": {"condition": "service_completed_successfully"},
+        **({"postgres": {"condition": "service_healthy"}} if "postgres" in backing else {}),
+    }
     # Every volume a service mounts is a named volume declared at the top level.
     mounted = {
         volume.split(":")[0]
@@ -216,6 +224,17 @@ def test_compose_file(baker: Baker, context):
     assert mounted == set(compose["volumes"])
     assert ("postgres-data" in mounted) == (context["database"] == "postgresql")
     assert ("redis-data" in mounted) == context["use_redis"]
+    # Published on this machine only, unless WEB_PUBLISH_ADDRESS says otherwise.
+    assert web["ports"] == ["${WEB_PUBLISH_ADDRESS:-127.0.0.1}:8000:8000"]
+    # Longer than the server's own drain (GRACEFUL_TIMEOUT, 30 s by default).
+    assert web["stop_grace_period"] == "35s"
+    text = compose_file.read_text()
+    # No default password: compose refuses to start without one.
+    assert ":-postgres" not in text
+    if context["database"] == "postgresql":
+        password = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}"
+        assert services["postgres"]["environment"]["POSTGRES_PASSWORD"] == password
+        assert password in web["environment"]["DATABASE_URL"]
 
 
 def instructions(stage: list[str], keyword: str) -> list[str]:
@@ -298,6 +317,23 @@ def test_image_steps_run_and_the_healthcheck_passes(baker: Baker, database, tmp_
         server.terminate()
         server.wait(30)
         log.close()
+
+    # The task worker, from the same image, as compose.yaml runs it: it starts, polls the
+    # migrated database, and stops cleanly on SIGTERM.
+    worker_log = tmp_path / "worker.log"
+    with worker_log.open("w") as log:
+        worker = subprocess.Popen(
+            compose["services"]["worker"]["command"], cwd=app, env=env, stdout=log, stderr=log
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "Starting worker" not in worker_log.read_text():
+            assert worker.poll() is None, worker_log.read_text()
+            assert time.monotonic() < deadline, worker_log.read_text()
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        assert worker.wait(30) == 0, worker_log.read_text()
 
 
 # --- ci_tool ------------------------------------------------------------------------------------

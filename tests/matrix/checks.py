@@ -126,7 +126,8 @@ def _table_problems(data: bytes) -> tuple[str, ...]:
 
 def _kind(relative: str) -> str:
     parts = relative.split("/")
-    if relative.endswith(".html") and "templates" in parts:
+    # Pages (.html) and mails (.txt) alike.
+    if relative.endswith((".html", ".txt")) and "templates" in parts:
         return "django-template"
     return "github" if parts[0] == ".github" else "plain"
 

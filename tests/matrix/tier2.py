@@ -9,6 +9,7 @@ suite's own PostgreSQL and Redis, under a database and a Redis database of this 
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -203,6 +204,10 @@ def share_bytecode(project: Path) -> None:
         bytecode.share(project / ".venv", session.directory() / "bytecode")
 
 
+# cp's complaint about a source file that another process removed while it copied.
+VANISHED = re.compile(r"cp: cannot (stat|create hard link) .*: No such file or directory$")
+
+
 def clone(project: Path, checkout: Path) -> None:
     """What CI checks out: the commit the README's first steps made, else the bake committed."""
     checkout.parent.mkdir(parents=True)
@@ -223,10 +228,28 @@ def ci_shell(job: Job, checkout: Path, env: dict, urls: dict, logs: Path) -> She
     for path in job.cache_paths:
         # The runner restores the job's cache from earlier runs: here, uv's shared cache.
         if job_env.get("UV_CACHE_DIR") == path:
-            subprocess.run(["cp", "-al", env["UV_CACHE_DIR"], str(checkout / path)], check=True)
+            restore_cache(Path(env["UV_CACHE_DIR"]), checkout / path)
     github_env = logs.parent / f"{logs.name}.github_env" if "GITHUB_ACTIONS" in job_env else None
     logs.parent.mkdir(parents=True, exist_ok=True)
     return Shell(checkout, job_env, urls, logs, github_env)
+
+
+def restore_cache(cache: Path, target: Path) -> None:
+    """Hard-link uv's shared cache to `target`, as a CI runner restores a job's cache.
+
+    Other trees' uv processes write to the cache meanwhile: a temporary file of theirs that
+    vanishes between cp's listing and its link is no loss. Any other error is.
+    """
+    if not cache.is_dir():
+        raise FileNotFoundError(f"no uv cache at {cache}")
+    result = subprocess.run(
+        ["cp", "-al", str(cache), str(target)], capture_output=True, text=True, check=False
+    )
+    lines = result.stderr.splitlines()
+    if result.returncode and not (lines and all(VANISHED.match(line) for line in lines)):
+        raise subprocess.CalledProcessError(
+            result.returncode, result.args, result.stdout, result.stderr
+        )
 
 
 def failure(baked: Baked, ran: Ran) -> str:

@@ -9,7 +9,7 @@ import os
 {% if cookiecutter.use_channels -%}
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
+from django.conf import settings
 {% endif -%}
 from django.core.asgi import get_asgi_application
 
@@ -28,16 +28,23 @@ log_connection_error()
 {% if cookiecutter.api_framework == "fastapi" -%}
 from {{ cookiecutter.project_slug }}.api.fastapi_app import in_front_of  # noqa: E402
 {% endif -%}
+{% if cookiecutter.use_channels -%}
+from {{ cookiecutter.project_slug }}.asgi.allowed_origins import OriginValidator  # noqa: E402
+from {{ cookiecutter.project_slug }}.asgi.connection_limit import WebSocketConnectionLimit  # noqa: E402
+{% endif -%}
 from {{ cookiecutter.project_slug }}.asgi.lifespan import Lifespan  # noqa: E402
 from {{ cookiecutter.project_slug }}.asgi.request_threads import ReusedRequestThreads  # noqa: E402
 {%- if cookiecutter.use_channels %}
 from {{ cookiecutter.project_slug }}.asgi.websocket_closer import WebSocketCloser  # noqa: E402
 from {{ cookiecutter.project_slug }}.rooms.routing import websocket_urlpatterns  # noqa: E402
 
-# Origin first: a page on a host outside ALLOWED_HOSTS cannot open a socket. The closer closes
-# open sockets with 1001 when the server is told to stop.
+# Origin first: a page of another origin cannot open a socket, nor take a client's slot. The
+# closer closes open sockets with 1001 when the server is told to stop.
 websocket_application = WebSocketCloser(
-    AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+    OriginValidator(
+        WebSocketConnectionLimit(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        settings.WEBSOCKET_ALLOWED_ORIGINS,
+    )
 )
 {%- else %}
 from {{ cookiecutter.project_slug }}.asgi.router import ProtocolTypeRouter  # noqa: E402

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,5 +14,6 @@ urlpatterns = [
 {%- if cookiecutter.api_framework == "ninja" %}
     path("api/", api.urls),
 {%- endif %}
-    path("admin/", admin.site.urls),
+    path("accounts/", include("{{ cookiecutter.project_slug }}.users.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]

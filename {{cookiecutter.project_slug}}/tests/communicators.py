@@ -17,23 +17,29 @@ TIMEOUT = 5
 
 
 def allowed_origin() -> bytes:
-    """What a browser on an allowed host sends (AllowedHostsOriginValidator refuses the rest)."""
-    return f"http://{settings.ALLOWED_HOSTS[0].lstrip('.')}".encode()
+    """What a browser on the site's own pages sends (the Origin check refuses the rest)."""
+    return settings.WEBSOCKET_ALLOWED_ORIGINS[0].encode()
 
 
-def communicator(path: str = "/ws/rooms/lobby/", **headers: bytes) -> WebsocketCommunicator:
+def communicator(
+    path: str = "/ws/rooms/lobby/", client: str | None = None, **headers: bytes
+) -> WebsocketCommunicator:
+    """A socket to the project's application; `client` is the address it comes from."""
     headers.setdefault("origin", allowed_origin())
-    return WebsocketCommunicator(
+    socket = WebsocketCommunicator(
         application, path, headers=[(name.encode(), value) for name, value in headers.items()]
     )
+    if client is not None:
+        socket.scope["client"] = [client, 50000]
+    return socket
 
 
 @asynccontextmanager
 async def member(
-    path: str = "/ws/rooms/lobby/", **headers: bytes
+    path: str = "/ws/rooms/lobby/", client: str | None = None, **headers: bytes
 ) -> AsyncIterator[WebsocketCommunicator]:
     """A connected member that has read its history and its own join event."""
-    socket = communicator(path, **headers)
+    socket = communicator(path, client, **headers)
     connected, code = await socket.connect(timeout=TIMEOUT)
     assert connected, f"handshake refused with {code}"
     assert (await receive(socket))["type"] == "history"

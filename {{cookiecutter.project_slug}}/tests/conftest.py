@@ -8,8 +8,11 @@ import pytest
 from django.contrib.auth.management import create_permissions
 from django.contrib.contenttypes.management import create_contenttypes
 from django.db.models.signals import post_migrate
+from hypothesis import settings as hypothesis_settings
 
+from config.mail import mail_settings
 from tests import server
+from tests.mail_server import MailServer
 from tests.server_behaviour import SERVER
 
 pytest_plugins = [
@@ -23,10 +26,18 @@ pytest_plugins = [
     "tests.plugins.browser",
 ]
 
+# Property tests: a bounded number of examples (each a request or a socket, and a database row),
+# no deadline (a busy machine is slow, not wrong), and no example database in the project.
+hypothesis_settings.register_profile("project", max_examples=40, deadline=None, database=None)
+hypothesis_settings.load_profile("project")
+
 # How django.contrib.auth connects its handler (AuthConfig.ready).
 CREATE_PERMISSIONS_UID = "django.contrib.auth.management.create_permissions"
-# Two workers, as on a production machine: how some servers stop depends on it (README).
+# Two workers, as on a production machine: a server must drain every one of them.
 STOPPING_SERVER_WORKERS = 2
+# Seconds a stopping server gives its requests (GRACEFUL_TIMEOUT): short, for the test of what
+# outlasts it; long enough for the requests it drains on a busy machine.
+STOPPING_SERVER_GRACE = 4
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -45,13 +56,36 @@ def flush_without_post_migrate() -> Iterator[None]:
         post_migrate.connect(handler, dispatch_uid=uid)
 
 
+@pytest.fixture
+def behind_a_proxy(settings) -> None:
+    """The test client's requests come from 127.0.0.1: as from a proxy, which names the client."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+
+
+@pytest.fixture
+def unreachable_smtp(settings) -> None:
+    """Mail goes to an SMTP port where nothing listens, as while the mail server is down."""
+    for name, value in mail_settings(f"smtp://127.0.0.1:{server.free_port()}").items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture(scope="session")
+def mail_server() -> Iterator[MailServer]:
+    """The SMTP server the real processes send to: no test mail leaves the machine."""
+    with MailServer() as smtp:
+        yield smtp
+
+
 @pytest.fixture(scope="session")
 def live_env(
-    tmp_path_factory: pytest.TempPathFactory, django_db_setup: None, live_database_url: str
+    tmp_path_factory: pytest.TempPathFactory,
+    django_db_setup: None,
+    live_database_url: str,
+    mail_server: MailServer,
 ) -> dict[str, str]:
     """Production settings for real servers, migrated and collected once per session."""
     tmp_path = tmp_path_factory.mktemp("live")
-    env = server.production_env(tmp_path, live_database_url)
+    env = server.production_env(tmp_path, live_database_url, EMAIL_URL=mail_server.url)
     server.prepare(env)
     return env
 
@@ -85,13 +119,14 @@ def serve(
 def stopping_server(
     serve: Callable[..., AbstractContextManager[server.Server]],
 ) -> Iterator[server.Server]:
-    """A server for the tests that stop it: two workers, each up, and a slow view to cut short.
+    """A server for the tests that stop it: two workers, each up, and a slow view.
 
     tests/shutdown_settings.py adds the slow view (the product itself has no slow URL).
     """
     with serve(
         DJANGO_SETTINGS_MODULE="tests.shutdown_settings",
         WEB_CONCURRENCY=str(STOPPING_SERVER_WORKERS),
+        GRACEFUL_TIMEOUT=str(STOPPING_SERVER_GRACE),
     ) as live:
         # The server's own process and a process per worker (some servers add a helper process
         # of their own): bin/serve passed WEB_CONCURRENCY on.

@@ -6,6 +6,7 @@
         httpx.get(f"{server.url}/health/")
 
 conftest.py wraps these in the `serve` fixture; tests pass extra environment to it.
+`running_worker(env, tmp_path)` runs `bin/serve worker` the same way.
 """
 
 import asyncio
@@ -35,6 +36,8 @@ EXIT_TIMEOUT = 30.0
 # A clean stop takes well under a second. A worker signalled while still booting can leave its
 # sibling waiting out the server's graceful timeout: past this, the cleanup kills instead.
 STOP_TIMEOUT = 5.0
+# What the task worker (django-tasks-db's db_worker) logs once it polls for tasks.
+WORKER_STARTED = "Starting worker"
 # For the tests' HTTP clients, which speak plain HTTP to 127.0.0.1: one TLS context that trusts
 # nothing, shared, where httpx would load certifi's CA bundle again for each client.
 PLAIN_HTTP = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -63,6 +66,9 @@ def production_env(tmp_path: Path, database_url: str, **extra: str) -> dict[str,
         # One worker: each costs a Django start-up. Tests about workers ask for more.
         WEB_CONCURRENCY="1",
         PYTHONUNBUFFERED="1",
+        # Keys of their own in a shared Redis: the in-process tests (which post from 127.0.0.1
+        # too, under the test settings' rate limits) do not count against the servers' limits.
+        REDIS_KEY_PREFIX=f"test-server-{secrets.token_hex(4)}",
     )
     env.update(extra)
     return env
@@ -169,12 +175,10 @@ def wait_for_members(process_group: int, count: int) -> list[int]:
 
 
 def wait_for_every_worker(server: Server, behaviour: Behaviour, workers: int) -> None:
-    """Return once the log says every worker is up (/health/ answers as soon as one is)."""
-    if behaviour.workers_up is None:
-        return
+    """Return once the log says every worker serves (/health/ answers as soon as one does)."""
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
-        if behaviour.workers_up(server.log(), workers):
+        if server.log().count(behaviour.worker_ready) >= workers:
             return
         time.sleep(0.1)
     raise AssertionError(f"not every worker started:\n{server.log()}")
@@ -193,6 +197,8 @@ def running(env: Mapping[str, str], log_dir: Path, mode: str = "prod") -> Iterat
     """`bin/serve <mode>` on a free port, yielded once /health/ answers; stopped on exit."""
     env = dict(env)
     env.setdefault("PORT", str(free_port()))
+    # The server's own pages, which the tests' WebSocket clients and browsers come from.
+    env.setdefault("WEBSOCKET_ALLOWED_ORIGINS", f"http://127.0.0.1:{env['PORT']}")
     log_path = log_dir / f"server-{env['PORT']}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -209,6 +215,41 @@ def running(env: Mapping[str, str], log_dir: Path, mode: str = "prod") -> Iterat
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def running_worker(env: Mapping[str, str], log_dir: Path, *options: str) -> Iterator[Server]:
+    """`bin/serve worker [options]`, yielded once it polls for tasks; stopped on exit.
+
+    A Server without a URL: the task worker serves nothing, it reads the database.
+    """
+    log_path = log_dir / "worker.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            ["bin/serve", "worker", *options],
+            cwd=PROJECT_DIR,
+            env=dict(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    worker = Server("", process, log_path, dict(env))
+    try:
+        wait_for_log(worker, WORKER_STARTED)
+        yield worker
+    finally:
+        worker.stop()
+
+
+def wait_for_log(server: Server, text: str) -> None:
+    """Return once the process's log has this text; fail if it exits or takes too long."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while text not in server.log():
+        if server.process.poll() is not None:
+            raise RuntimeError(f"the process exited before logging {text!r}:\n{server.log()}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no {text!r} within {START_TIMEOUT:.0f} s:\n{server.log()}")
+        time.sleep(0.05)
 
 
 def wait_until_up(server: Server) -> None:

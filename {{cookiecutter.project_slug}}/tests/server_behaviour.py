@@ -1,47 +1,28 @@
 """Where the ASGI servers differ, as data: the tests read SERVER, this project's, not its name."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-
-# Hypercorn logs this once for each worker that listens.
-HYPERCORN_LISTENING = "Running on http"
 
 
 @dataclass(frozen=True)
 class Behaviour:
-    # On SIGTERM, requests in flight finish (True) or are cut off (False).
-    drains_requests: bool
-    # The code an open WebSocket closes with on SIGTERM: 1001 (going away) where the project's
-    # closer runs ahead of the server's handler, 1006 (no close frame) where the server cuts it.
-    websocket_close_on_sigterm: int
-    # Whether the server's log shows every one of its workers up, for servers whose stop depends
-    # on it; None for the others.
-    workers_up: Callable[[str, int], bool] | None = None
+    # A line each worker logs once it serves: the tests that stop a server wait for every
+    # worker's, so that requests can reach each one and no worker is still starting (Granian
+    # misses a SIGTERM that lands then, and waits for that worker until it is killed).
+    worker_ready: str
+    # The close code a client gets for a text frame that is not UTF-8: RFC 6455's 1007, or
+    # 1005 ("no status") where the server sends a close frame without a code.
+    invalid_utf8_close_code: int = 1007
 
 
 BEHAVIOUR = {
-    # Gunicorn's arbiter lets its uvicorn workers finish their requests, then exits 0.
-    "uvicorn": Behaviour(drains_requests=True, websocket_close_on_sigterm=1001),
-    # Daphne stops its Twisted reactor at once and has no option to wait.
-    "daphne": Behaviour(drains_requests=False, websocket_close_on_sigterm=1006),
-    # Hypercorn's supervisor terminates every worker as soon as the first idle one has exited,
-    # whatever --graceful-timeout says. A worker still starting when the signal lands exits
-    # last, so the busy one could finish: a server is signalled with every worker up.
-    "hypercorn": Behaviour(
-        drains_requests=False,
-        websocket_close_on_sigterm=1006,
-        workers_up=lambda log, workers: log.count(HYPERCORN_LISTENING) == workers,
-    ),
-    # Granian lets its workers finish their requests, then exits 0. It misses a SIGTERM that
-    # lands while a worker is still starting, and waits for that worker forever: a server is
-    # signalled with every worker up.
-    "granian": Behaviour(
-        drains_requests=True,
-        websocket_close_on_sigterm=1001,
-        workers_up=lambda log, workers: (
-            log.count("Started worker-") == log.count("Spawning worker-")
-        ),
-    ),
+    # uvicorn, under gunicorn.
+    "uvicorn": Behaviour(worker_ready="Application startup complete"),
+    # config/daphne_server.py, under config/launcher.py.
+    "daphne": Behaviour(worker_ready="Listening on TCP address"),
+    # One-process Hypercorns under config/launcher.py; config/hypercorn.py makes it send 1007.
+    "hypercorn": Behaviour(worker_ready="Running on http"),
+    # Granian reads the frame in Rust and closes without a code: nothing in Python can change it.
+    "granian": Behaviour(worker_ready="Started worker-", invalid_utf8_close_code=1005),
 }
 
 SERVER = BEHAVIOUR["{{ cookiecutter.asgi_server }}"]

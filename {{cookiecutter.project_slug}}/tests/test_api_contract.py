@@ -8,6 +8,7 @@ on the way. Nothing here depends on the framework.
 import json
 import logging
 import re
+import uuid
 from collections.abc import AsyncIterator
 
 import httpx
@@ -16,14 +17,17 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.signals import request_finished, request_started
 from django.test import AsyncClient
+from hypothesis import given
+from hypothesis import strategies as st
 
-from {{ cookiecutter.project_slug }}.api.errors import ApiError
 from {{ cookiecutter.project_slug }}.api.pages import PAGE_SIZE
 from {{ cookiecutter.project_slug }}.log_format import RequestIDFilter
-from {{ cookiecutter.project_slug }}.rooms import endpoints
 from {{ cookiecutter.project_slug }}.rooms.models import MAX_MESSAGE_LENGTH, Message, Room
+from {{ cookiecutter.project_slug }}.rooms.permissions import LOGIN_TO_POST
 
+from tests.addresses import an_address
 from tests.api_client import JSON, api_client, post_json
+from tests.strategies import json_documents
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,7 +44,7 @@ async def api() -> AsyncIterator[httpx.AsyncClient]:
 async def add_messages(slug: str, count: int) -> None:
     room, _ = await Room.objects.aget_or_create(slug=slug)
     await Message.objects.abulk_create(
-        Message(room=room, author="seed", text=f"message {number}") for number in range(count)
+        Message(room=room, text=f"message {number}") for number in range(count)
     )
 
 
@@ -66,16 +70,51 @@ async def test_posting_creates_the_room_and_answers_with_the_message(api: httpx.
     assert body == message.as_dict("lobby")
 
 
-async def test_a_logged_in_author_is_named_from_the_session(api: httpx.AsyncClient):
-    user = await get_user_model().objects.acreate_user("ada", password="unused-password-1")
+async def log_in(api: httpx.AsyncClient, username: str = "ada") -> None:
+    """Logs the client in through Django's session, as the site's log-in page would."""
+    user = await get_user_model().objects.acreate_user(username, password="unused-password-1")
     django_client = AsyncClient()
     await django_client.aforce_login(user)
     api.cookies.set(settings.SESSION_COOKIE_NAME, django_client.cookies["sessionid"].value)
+
+
+async def test_the_author_is_the_logged_in_user_whatever_the_body_says(api: httpx.AsyncClient):
+    await log_in(api)
 
     response = await post_json(api, URL, {"text": "hi", "author": "someone else"})
 
     assert response.status_code == 201
     assert response.json()["author"] == "ada"
+    message = await Message.objects.select_related("author").aget(pk=response.json()["id"])
+    assert message.author.get_username() == "ada"
+
+
+async def test_an_anonymous_author_cannot_claim_a_name(api: httpx.AsyncClient):
+    await get_user_model().objects.acreate_user("ada", password="unused-password-1")
+
+    response = await post_json(api, URL, {"text": "hi", "author": "ada"})
+
+    assert response.status_code == 201
+    assert response.json()["author"] == "anonymous"
+    assert (await Message.objects.aget(pk=response.json()["id"])).author_id is None
+
+
+async def test_anonymous_posts_are_refused_when_the_setting_says_so(
+    api: httpx.AsyncClient, settings
+):
+    settings.ROOMS_ALLOW_ANONYMOUS = False
+
+    refused = await post_json(api, URL, {"text": "let me in"})
+    await log_in(api)
+    accepted = await post_json(api, URL, {"text": "signed"})
+
+    assert refused.status_code == 403
+    assert refused.json() == {"errors": {"__all__": [LOGIN_TO_POST]}}
+    assert accepted.status_code == 201
+    assert [message.text async for message in Message.objects.all()] == ["signed"]
+    # Reading stays public.
+    async with api_client() as anonymous:
+        assert (await anonymous.get(URL)).status_code == 200
 
 
 async def test_the_list_is_newest_first(api: httpx.AsyncClient):
@@ -147,6 +186,17 @@ async def test_a_page_past_the_end_is_a_404_naming_it(api: httpx.AsyncClient):
         pytest.param(
             json.dumps({"text": "x" * (MAX_MESSAGE_LENGTH + 1)}).encode(), "text", id="too-long"
         ),
+        # Hostile documents: the same 400, never a 500.
+        pytest.param(b"[" * 30000 + b"]" * 30000, "__all__", id="deep-arrays"),
+        pytest.param(b'{"a":' * 10000 + b"1" + b"}" * 10000, "__all__", id="deep-objects"),
+        pytest.param(b'{"text": 1e400}', "__all__", id="1e400"),
+        pytest.param(b'{"text": NaN}', "__all__", id="nan"),
+        pytest.param(b'{"text": Infinity}', "__all__", id="infinity"),
+        pytest.param(b'{"text": "one", "text": "two"}', "__all__", id="duplicate-keys"),
+        pytest.param(b'{"text": ' + b"9" * 5000 + b"}", "__all__", id="5000-digits"),
+        pytest.param(b'\xef\xbb\xbf{"text": "bom"}', "__all__", id="byte-order-mark"),
+        pytest.param(b'{"text": "nul \\u0000 inside"}', "text", id="nul"),
+        pytest.param(b'{"text": "lone \\ud800 surrogate"}', "text", id="lone-surrogate"),
     ],
 )
 async def test_bad_input_is_a_400_naming_the_field(api: httpx.AsyncClient, body: bytes, field: str):
@@ -165,12 +215,31 @@ async def test_the_longest_message_is_accepted(api: httpx.AsyncClient):
     assert response.status_code == 201
 
 
-async def test_a_body_over_djangos_limit_is_refused_unread(api: httpx.AsyncClient):
+@given(body=st.one_of(json_documents.map(lambda value: json.dumps(value).encode()), st.binary()))
+async def test_whatever_a_client_posts_it_gets_a_201_or_a_400_saying_why(body: bytes):
+    async with api_client() as api:
+        response = await api.post(URL, content=body, headers=JSON)
+
+    assert response.status_code in (201, 400), response.content
+    if response.status_code == 201:
+        assert isinstance(json.loads(body)["text"], str)
+        return
+    assert set(response.json()) == {"errors"}
+    errors = response.json()["errors"]
+    assert errors
+    for field, messages in errors.items():
+        assert field in {"__all__", "text"}
+        assert messages
+        assert all(isinstance(message, str) and message for message in messages)
+
+
+async def test_a_body_over_djangos_limit_is_a_413_in_the_same_shape(api: httpx.AsyncClient):
     too_big = {"text": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
 
     response = await post_json(api, URL, too_big)
 
-    assert response.status_code == 400
+    assert response.status_code == 413
+    assert list(response.json()["errors"]) == ["__all__"]
     assert await Message.objects.acount() == 0
 
 
@@ -276,22 +345,35 @@ async def test_an_api_request_is_one_django_request(api: httpx.AsyncClient):
     assert sent == ["started", "finished"] * 2
 
 
-@pytest.mark.parametrize(
-    ("status", "headers"),
-    [(401, {}), (403, {}), (429, {"Retry-After": "30"})],
-)
-async def test_a_refused_writer_is_answered_in_the_apis_shape(
-    api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, status: int, headers: dict
+async def post_from(api: httpx.AsyncClient, address: str, text: str) -> httpx.Response:
+    content = json.dumps({"text": text})
+    return await api.post(URL, content=content, headers={**JSON, "X-Forwarded-For": address})
+
+
+async def test_a_flood_of_posts_is_refused_while_another_client_still_posts(
+    api: httpx.AsyncClient, settings, behind_a_proxy: None
 ):
-    # Where the decision on who may post, and how often, is made.
-    async def refuse(request: object, user: object) -> str:
-        raise ApiError(status, {"__all__": ["Not now."]}, headers)
+    settings.RATE_LIMIT_API_WRITES = (3, 60)
+    flooder, other = an_address(), an_address()
 
-    monkeypatch.setattr(endpoints, "admit_writer", refuse)
+    flood = [await post_from(api, flooder, f"flood {n}") for n in range(5)]
+    others = await post_from(api, other, "still heard")
 
-    response = await post_json(api, URL, {"text": "refused"})
+    assert [response.status_code for response in flood] == [201, 201, 201, 429, 429]
+    refused = flood[-1]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    (message,) = refused.json()["errors"]["__all__"]
+    assert message.startswith("Too many messages")
+    assert others.status_code == 201
+    assert await Message.objects.acount() == 4
 
-    assert response.status_code == status
-    assert response.json() == {"errors": {"__all__": ["Not now."]}}
-    assert {name: response.headers.get(name) for name in headers} == headers
-    assert await Message.objects.acount() == 0
+
+async def test_a_user_is_limited_from_every_address(
+    api: httpx.AsyncClient, settings, behind_a_proxy: None
+):
+    settings.RATE_LIMIT_API_WRITES = (2, 60)
+    await log_in(api, f"writer-{uuid.uuid4().hex[:8]}")
+
+    statuses = [(await post_from(api, an_address(), "hi")).status_code for _ in range(3)]
+
+    assert statuses == [201, 201, 429]

@@ -6,8 +6,12 @@ import logging
 import pytest
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.test import AsyncClient
+from hypothesis import given
+from hypothesis import strategies as st
 
+from {{ cookiecutter.project_slug }}.asgi.allowed_origins import OriginValidator
 from {{ cookiecutter.project_slug }}.rooms.consumers import (
     CLOSE_LOGIN_REQUIRED,
     CLOSE_NOT_FOUND,
@@ -21,6 +25,7 @@ from config.asgi import application
 from tests.api_client import api_client, post_json
 from tests.communicators import (
     TIMEOUT,
+    allowed_origin,
     close_code,
     communicator,
     group_members,
@@ -28,6 +33,7 @@ from tests.communicators import (
     receive,
     receive_type,
 )
+from tests.strategies import any_text, json_documents
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,7 +49,7 @@ def make_layer_fail(settings, *operations: str) -> None:
 async def test_history_is_the_last_50_messages_oldest_first():
     room = await Room.objects.acreate(slug="lobby")
     for number in range(HISTORY_SIZE + 5):
-        await Message.objects.acreate(room=room, author="ann", text=f"message {number}")
+        await Message.objects.acreate(room=room, text=f"message {number}")
     socket = communicator()
     connected, _ = await socket.connect(timeout=TIMEOUT)
     assert connected
@@ -116,26 +122,39 @@ async def test_disconnect_leaves_the_group():
         ('{"text": "   "}', None),
         (json.dumps({"text": "x" * 2001}), None),
         (b"\x00binary", "Binary"),
+        # Hostile documents, each under the frame size limit.
+        ("[" * 30000 + "]" * 30000, "nested too deeply"),
+        ('{"a":' * 10000 + "1" + "}" * 10000, "nested too deeply"),
+        ('{"text": 1e400}', "too large"),
+        ('{"text": NaN}', "NaN is not a JSON number"),
+        ('{"text": -Infinity}', "-Infinity is not a JSON number"),
+        ('{"text": "one", "text": "two"}', "same key twice"),
+        ('{"text": ' + "9" * 5000 + "}", "not valid JSON"),
+        ('{"text": "nul \\u0000 inside"}', "cannot be stored"),
+        ('{"text": "lone \\ud800 surrogate"}', "cannot be stored"),
     ],
     ids=[
         "invalid-json", "empty-frame", "array", "string", "no-text", "text-not-string",
-        "blank-text", "text-too-long", "binary",
+        "blank-text", "text-too-long", "binary", "deep-arrays", "deep-objects", "1e400", "nan",
+        "infinity", "duplicate-keys", "5000-digits", "nul", "lone-surrogate",
     ],
 )  # fmt: skip
 async def test_bad_input_gets_an_error_and_the_socket_stays_open(frame, error):
-    async with member() as ann:
-        # send_input, not send_to: send_to refuses an empty text frame.
-        key = "bytes" if isinstance(frame, bytes) else "text"
-        await ann.send_input({"type": "websocket.receive", key: frame})
+    async with member() as bob:
+        async with member() as ann:
+            # send_input, not send_to: send_to refuses an empty text frame.
+            key = "bytes" if isinstance(frame, bytes) else "text"
+            await ann.send_input({"type": "websocket.receive", key: frame})
 
-        reply = await receive(ann)
-        assert reply["type"] == "error"
-        assert reply["error"]
-        if error:
-            assert error in reply["error"]
+            reply = await receive_type(ann, "error")
+            assert reply["error"]
+            if error:
+                assert error in reply["error"]
 
-        await ann.send_json_to({"text": "still here"})
-        assert (await receive(ann))["text"] == "still here"
+            await ann.send_json_to({"text": "still here"})
+            assert (await receive_type(ann, "message"))["text"] == "still here"
+        # Ann's socket closed as sockets do: she left the group, and Bob was told.
+        assert (await receive_type(bob, "leave"))["author"] == "anonymous"
     assert await Message.objects.acount() == 1
 
 
@@ -156,7 +175,7 @@ async def test_anonymous_members_are_refused_with_4401_when_the_setting_says_so(
     assert await group_members("lobby") == set()
 
 
-async def test_logged_in_members_post_under_their_username(settings):
+async def test_logged_in_members_post_under_their_username_whatever_the_frame_says(settings):
     settings.ROOMS_ALLOW_ANONYMOUS = False
     user = await get_user_model().objects.acreate_user(username="ann", password="unused-here")
     client = AsyncClient()
@@ -164,17 +183,49 @@ async def test_logged_in_members_post_under_their_username(settings):
     cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
 
     async with member(cookie=cookie) as ann:
-        await ann.send_json_to({"text": "signed"})
-        assert (await receive(ann))["author"] == "ann"
+        await ann.send_json_to({"text": "signed", "author": "mallory"})
+        frame = await receive(ann)
+    assert frame["author"] == "ann"
+    assert (await Message.objects.aget(pk=frame["id"])).author_id == user.pk
 
 
-@pytest.mark.parametrize("origin", [b"http://evil.example", None])
-async def test_a_foreign_or_missing_origin_is_refused(origin):
-    headers = [(b"origin", origin)] if origin else []
+async def test_an_anonymous_member_cannot_claim_a_name():
+    async with member() as visitor:
+        await visitor.send_json_to({"text": "hi", "author": "ann"})
+        frame = await receive(visitor)
+    assert frame["author"] == "anonymous"
+    assert (await Message.objects.aget(pk=frame["id"])).author_id is None
+
+
+@pytest.mark.parametrize(
+    "origins",
+    [
+        [b"http://evil.example"],
+        [],
+        # The allowed host on another port, or another scheme: another origin.
+        [allowed_origin() + b":1"],
+        [allowed_origin().replace(b"https://", b"http://")],
+        [b"null"],
+        [allowed_origin() + b":not-a-port"],
+        [allowed_origin() + b"/path"],
+        [allowed_origin(), b"http://evil.example"],
+    ],
+    ids=[
+        "foreign", "missing", "another-port", "another-scheme", "null", "malformed-port",
+        "with-a-path", "two-origins",
+    ],
+)  # fmt: skip
+async def test_any_other_origin_is_refused(origins: list[bytes]):
+    headers = [(b"origin", origin) for origin in origins]
     socket = WebsocketCommunicator(application, "/ws/rooms/lobby/", headers=headers)
     connected, _ = await socket.connect(timeout=TIMEOUT)
     assert not connected
     await socket.disconnect()
+
+
+def test_a_malformed_allowed_origin_stops_the_server_from_starting():
+    with pytest.raises(ImproperlyConfigured, match=r"'example\.com' is not an origin"):
+        OriginValidator(application, ["https://example.com", "example.com"])
 
 
 @pytest.mark.parametrize(
@@ -222,3 +273,27 @@ async def test_a_message_posted_while_the_layer_is_unavailable_is_stored(setting
     assert await Message.objects.filter(room__slug="lobby", text="kept").aexists()
     records = [(r.levelname, r.exc_info) for r in caplog.records if r.name == BROADCAST_LOGGER]
     assert records == [("WARNING", None)], "logged once, without a traceback"
+
+
+@given(
+    frame=st.one_of(
+        json_documents.map(json.dumps),
+        any_text,
+        st.binary(),
+    )
+)
+async def test_whatever_a_client_sends_it_gets_an_error_or_its_message_and_stays(frame):
+    async with member() as ann:
+        key = "bytes" if isinstance(frame, bytes) else "text"
+        await ann.send_input({"type": "websocket.receive", key: frame})
+
+        reply = await receive(ann)
+        if reply["type"] == "message":
+            assert isinstance(json.loads(frame)["text"], str)
+        else:
+            assert set(reply) == {"type", "error"}
+            assert reply["type"] == "error"
+            assert isinstance(reply["error"], str)
+            assert reply["error"]
+        await ann.send_json_to({"text": "still here"})
+        assert (await receive_type(ann, "message"))["text"] == "still here"

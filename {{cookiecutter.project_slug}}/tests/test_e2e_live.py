@@ -6,7 +6,7 @@ from contextlib import AbstractContextManager
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.plugins.browser import room_path, send
+from tests.plugins.browser import new_username, room_path, send, sign_up
 from tests.server import Server, free_port
 
 pytestmark = pytest.mark.e2e
@@ -26,9 +26,12 @@ def test_two_pages_chat_live_and_reconnect_after_a_server_restart(
     serve: Serve, open_room: Callable[..., Page]
 ):
     port = str(free_port())
-    room = room_path()
+    room, username = room_path(), new_username()
     with serve(PORT=port) as live:
-        ann = open_room(f"{live.url}{room}")
+        # Ann signs up on the way to the room; Bob, a visitor, does not.
+        ann = open_room(f"{live.url}/accounts/signup/?next={room}")
+        sign_up(ann, username)
+        expect(ann).to_have_url(f"{live.url}{room}")
         expect(ann.locator(".status")).to_have_text("Live")
         bob = open_room(f"{live.url}{room}")
         for page in (ann, bob):
@@ -37,8 +40,10 @@ def test_two_pages_chat_live_and_reconnect_after_a_server_restart(
         expect(ann.locator(".status")).to_have_text("Live · anonymous joined")
 
         send(ann, "hello from ann")
-        expect(bob.locator(".messages")).to_contain_text("hello from ann")
         expect(ann.locator(".messages")).to_contain_text("hello from ann")
+        # Bob sees it under Ann's name: the server's, taken from her session.
+        message = bob.locator(".messages li", has_text="hello from ann")
+        expect(message.locator("strong")).to_have_text(username)
         expect(ann.locator("#message-text")).to_have_value("")
         # Bob's own join reached his page before Ann's message did.
         expect(bob.locator(".status")).to_have_text("Live")

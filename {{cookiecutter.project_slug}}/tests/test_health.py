@@ -1,5 +1,6 @@
 """`/health/`: every dependency checked at once; a failure is named, never explained in detail."""
 
+import asyncio
 import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -7,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from django.conf import LazySettings
+from django.conf import LazySettings, settings
 from django.test import AsyncClient
 
 from {{ cookiecutter.project_slug }}.health import checks as health_checks
@@ -51,8 +52,10 @@ def upstream() -> Iterator[str]:
     Upstream.arrived.reset()
 
 
-async def get_health(client: AsyncClient) -> tuple[int, dict]:
-    response = await client.get("/health/")
+async def get_health(client: AsyncClient, token: str | None = None) -> tuple[int, dict]:
+    """The status and the report, as whoever holds the token (the settings' by default) sees it."""
+    token = settings.HEALTH_CHECK_TOKEN if token is None else token
+    response = await client.get("/health/", headers={"Authorization": f"Bearer {token}"})
     assert response["Content-Type"] == "application/json"
     assert "no-cache" in response["Cache-Control"]
     return response.status_code, response.json()
@@ -140,6 +143,86 @@ async def test_an_upstream_that_never_answers_times_out(async_client: AsyncClien
 
     assert status == 503
     assert body["checks"][f"upstream:{url}"] == {"status": "error", "error": "TimeoutError"}
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer wrong-token", "Basic test-only-health-check-token", "Bearer"],
+    ids=["none", "wrong-token", "other-scheme", "empty"],
+)
+async def test_anyone_else_sees_only_the_status(async_client: AsyncClient, authorization):
+    headers = {"Authorization": authorization} if authorization else {}
+
+    response = await async_client.get("/health/", headers=headers)
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_a_failure_shows_only_as_an_error_to_anyone_else(async_client, settings, tmp_path):
+    settings.HEALTH_CHECK_UPSTREAMS = [f"http://127.0.0.1:{free_port()}/secret-ping-path"]
+
+    response = await async_client.get("/health/")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error"}
+
+
+async def test_without_a_token_configured_nobody_sees_the_details(async_client, settings):
+    settings.HEALTH_CHECK_TOKEN = ""
+
+    status, body = await get_health(async_client, token="")
+
+    assert (status, body) == (200, {"status": "ok"})
+
+
+class Counted:
+    """A check that counts its runs, and waits until released."""
+
+    runs = 0
+    started: asyncio.Event
+    release: asyncio.Event
+
+
+async def counted_check() -> None:
+    Counted.runs += 1
+    Counted.started.set()
+    await Counted.release.wait()
+
+
+async def test_concurrent_probes_share_one_run_and_its_result_for_a_second(
+    async_client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(health_checks, "checks", lambda: {"counted": counted_check})
+    Counted.runs, Counted.started, Counted.release = 0, asyncio.Event(), asyncio.Event()
+
+    probes = [asyncio.create_task(async_client.get("/health/")) for _ in range(5)]
+    await asyncio.wait_for(Counted.started.wait(), 5)
+    Counted.release.set()
+    responses = await asyncio.gather(*probes)
+    soon_after = await async_client.get("/health/")
+    monkeypatch.setattr(health_checks.SharedReport, "MAX_AGE", 0)
+    once_stale = await async_client.get("/health/")
+
+    assert [response.status_code for response in responses] == [200] * 5
+    assert soon_after.status_code == 200
+    assert once_stale.status_code == 200
+    assert Counted.runs == 2, "the five probes and the one right after shared the first run"
+
+
+async def test_the_security_headers_are_on_it_too(async_client: AsyncClient, settings):
+    # As in production, and probed by IP over plain HTTP.
+    settings.ALLOWED_HOSTS = ["{{ cookiecutter.domain_name }}"]
+    settings.SECURE_SSL_REDIRECT = True
+
+    response = await async_client.get("/health/", headers={"host": "10.0.0.7:8000"})
+
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
 
 
 async def test_only_get_is_allowed(async_client: AsyncClient):

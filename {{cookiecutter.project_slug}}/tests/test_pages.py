@@ -1,7 +1,12 @@
 """The HTML pages: home, a room, and the error pages, each under the site's header."""
 
+import base64
+import hashlib
+import re
+
 import pytest
 from django.conf import LazySettings
+from django.contrib.auth import get_user_model
 from django.template import loader
 from django.test import AsyncClient
 
@@ -71,6 +76,33 @@ async def test_the_room_page_loads_its_script_and_token(
     assert not await Room.objects.aexists()
 
 
+async def test_a_visitor_who_may_not_post_reads_and_gets_a_login_link(
+    async_client: AsyncClient, settings: LazySettings
+):
+    settings.ROOMS_ALLOW_ANONYMOUS = False
+
+    html = (await async_client.get("/rooms/lobby/")).content.decode()
+
+    assert 'data-messages-url="/api/rooms/lobby/messages/"' in html
+    assert '<form class="composer">' not in html
+    assert 'href="/accounts/login/?next=/rooms/lobby/">Log in</a> or' in html
+    # No socket: it would refuse this visitor.
+    assert "/static/rooms/live.js" not in html
+
+
+async def test_a_logged_in_user_gets_the_composer_where_visitors_may_not_post(
+    async_client: AsyncClient, settings: LazySettings
+):
+    settings.ROOMS_ALLOW_ANONYMOUS = False
+    user = await get_user_model().objects.acreate_user("ada", password="unused-password-1")
+    await async_client.aforce_login(user)
+
+    html = (await async_client.get("/rooms/lobby/")).content.decode()
+
+    assert '<form class="composer">' in html
+    assert ("/static/rooms/live.js" in html) == ("channels" in settings.INSTALLED_APPS)
+
+
 async def test_an_impossible_room_is_a_404(async_client: AsyncClient):
     response = await async_client.get("/rooms/Not_A_Room/")
 
@@ -83,7 +115,7 @@ async def test_every_page_has_the_site_header(async_client: AsyncClient, path: s
 
     assert '<header class="site">' in html
     assert '<nav aria-label="Site">' in html
-    assert 'href="/admin/"' in html
+    assert f'href="/accounts/login/?next={path}"' in html
 
 
 async def test_a_missing_page_is_the_sites_own_404(async_client: AsyncClient):
@@ -112,3 +144,29 @@ async def test_static_files_are_served(
     response = await async_client.get(path)
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/rooms/lobby/", "/nowhere/", "/admin/login/"])
+async def test_every_page_has_the_content_security_policy(
+    async_client: AsyncClient, settings: LazySettings, path: str
+):
+    policy = (await async_client.get(path))["Content-Security-Policy"]
+
+    directives = dict(directive.split(" ", 1) for directive in policy.split("; "))
+    assert directives["default-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "'unsafe-inline'" not in policy
+    if "channels" in settings.INSTALLED_APPS:
+        # The room page's WebSocket, to the site's own origin.
+        ws_origin = re.sub("^http", "ws", settings.WEBSOCKET_ALLOWED_ORIGINS[0])
+        assert directives["connect-src"] == f"'self' {ws_origin}"
+
+
+def test_the_500_pages_inline_style_is_allowed_by_its_hash(settings: LazySettings):
+    html = loader.get_template("500.html").render()
+    (style,) = re.findall(r"<style>(.*?)</style>", html, re.DOTALL)
+
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in settings.SECURE_CSP["style-src"], (
+        "templates/500.html's style changed: put its new hash in SECURE_CSP"
+    )

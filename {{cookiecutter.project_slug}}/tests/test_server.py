@@ -2,6 +2,7 @@
 
 import asyncio
 import re
+import secrets
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
@@ -56,13 +57,24 @@ def test_a_database_that_is_down_gives_503_without_leaking_it(
 ):
     down = unreachable_database_url
 
-    with serve(DATABASE_URL=down, HEALTH_CHECK_TIMEOUT="1", DATABASE_POOL_TIMEOUT="1") as live:
-        response = httpx.get(f"{live.url}/health/", timeout=10, verify=PLAIN_HTTP)
+    token = secrets.token_urlsafe(32)
+    # The database fails within its pool's timeout; the other checks, on a process that has
+    # just started on a busy machine, get the tests' usual time.
+    env = {"HEALTH_CHECK_TIMEOUT": "5", "DATABASE_POOL_TIMEOUT": "1", "HEALTH_CHECK_TOKEN": token}
+    with serve(DATABASE_URL=down, **env) as live:
+        public = httpx.get(f"{live.url}/health/", timeout=10, verify=PLAIN_HTTP)
+        detailed = httpx.get(
+            f"{live.url}/health/",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+            verify=PLAIN_HTTP,
+        )
 
-    assert response.status_code == 503
-    assert response.json()["checks"]["database"]["status"] == "error"
-    assert response.json()["checks"]["cache"]["status"] == "ok"
-    assert "db-password" not in response.text
+    assert (public.status_code, public.json()) == (503, {"status": "error"})
+    assert detailed.status_code == 503
+    assert detailed.json()["checks"]["database"]["status"] == "error"
+    assert detailed.json()["checks"]["cache"]["status"] == "ok"
+    assert "db-password" not in detailed.text
 
 
 def test_a_failing_test_leaves_no_server_process_behind(serve: Serve):

@@ -1,29 +1,16 @@
-"""The WebSocket closer (config/asgi.py): 1001 for open sockets on SIGTERM, 403 on refusal."""
+"""The WebSocket closer (config/asgi.py): 1001 for open sockets on SIGTERM, 403 on refusal.
+
+tests/test_shutdown.py signals the real server with a socket open.
+"""
 
 import asyncio
-import json
 import signal
 
 import pytest
-import websockets
 
 from {{ cookiecutter.project_slug }}.asgi.websocket_closer import GOING_AWAY, WebSocketCloser
 
-from tests.server import EXIT_TIMEOUT, Server, exit_status
-from tests.server_behaviour import SERVER
-
-
-async def test_sigterm_closes_open_websockets(stopping_server: Server):
-    url = stopping_server.url
-    ws_url = url.replace("http://", "ws://") + "/ws/rooms/lobby/"
-    async with websockets.connect(ws_url, origin=url, open_timeout=EXIT_TIMEOUT) as ws:
-        history = json.loads(await ws.recv())
-        assert history["type"] == "history", "the socket was not open before the signal"
-        stopping_server.signal()
-        await asyncio.wait_for(ws.wait_closed(), EXIT_TIMEOUT)
-
-    assert ws.close_code == SERVER.websocket_close_on_sigterm
-    assert await exit_status(stopping_server) == 0
+from tests.server import EXIT_TIMEOUT
 
 
 async def test_the_closer_closes_accepted_sockets_and_silences_their_consumers():

@@ -16,6 +16,7 @@ import websockets
 from django.conf import settings
 
 from tests.server import PLAIN_HTTP, Server
+from tests.server_behaviour import SERVER
 
 # Generous: the machine running the tests may be busy; a passing test never waits this long.
 TIMEOUT = 10
@@ -62,27 +63,48 @@ async def test_a_message_sent_over_the_socket_is_broadcast_and_stored(
     assert [message["id"] for message in page["results"]] == [frame["id"]]
 
 
-async def test_a_foreign_origin_is_refused(shared_server: Server, slug: str):
+@pytest.mark.parametrize(
+    "origin",
+    # The server's host on another port, or over HTTPS: other origins.
+    ["http://evil.example", "http://127.0.0.1:1", "https://127.0.0.1"],
+    ids=["foreign", "another-port", "another-scheme"],
+)
+async def test_another_origin_is_refused(shared_server: Server, slug: str, origin: str):
     url = ws_url(shared_server, slug)
     with pytest.raises(websockets.InvalidStatus) as refused:
-        await websockets.connect(url, origin="http://evil.example", open_timeout=TIMEOUT)
+        await websockets.connect(url, origin=origin, open_timeout=TIMEOUT)
     assert refused.value.response.status_code == 403
 
 
-async def test_oversized_text_is_an_error_and_an_oversized_frame_closes_the_socket(
-    shared_server: Server, slug: str
-):
-    async with member(shared_server, slug) as ws:
-        # Within the frame limit but over the 2,000 characters of a message: an error reply.
-        await ws.send(json.dumps({"text": "x" * 2001}))
-        assert (await receive(ws))["type"] == "error"
-        await ws.send(json.dumps({"text": "still open"}))
-        assert (await receive(ws))["text"] == "still open"
+async def frames_until_closed(ws: websockets.ClientConnection) -> tuple[list[dict], int | None]:
+    """Every frame the server sends until it closes, and its close code (None: no close frame)."""
+    frames = []
+    try:
+        while True:
+            frames.append(json.loads(await asyncio.wait_for(ws.recv(), TIMEOUT)))
+    except websockets.ConnectionClosed as closed:
+        return frames, closed.rcvd.code if closed.rcvd else None
 
-        # bin/serve's limit, as the settings read it from the same environment.
-        limit = settings.WEBSOCKET_MAX_MESSAGE_BYTES
-        await ws.send("x" * (limit + 1))
-        with pytest.raises(websockets.ConnectionClosed) as closed:
-            await asyncio.wait_for(ws.recv(), TIMEOUT)
-    assert closed.value.rcvd is not None
-    assert closed.value.rcvd.code == 1009
+
+async def test_a_text_frame_that_is_not_utf8_closes_the_socket(shared_server: Server, slug: str):
+    async with member(shared_server, slug) as ws:
+        await ws.send('{"text": "ok\xff\xfebad"}'.encode("latin-1"), text=True)
+        assert (await frames_until_closed(ws)) == ([], SERVER.invalid_utf8_close_code)
+
+
+async def test_a_flood_is_told_to_slow_down_then_closed_with_1008(shared_server: Server, slug: str):
+    limit = settings.RATE_LIMIT_WEBSOCKET_MESSAGES[0]
+    async with member(shared_server, slug) as ws:
+        # Enough to pass twice the limit even if the count starts again halfway through.
+        for number in range(5 * limit):
+            try:
+                await ws.send(json.dumps({"text": f"flood {number}"}))
+            except websockets.ConnectionClosed:
+                break
+        frames, code = await frames_until_closed(ws)
+
+    assert code == 1008
+    kinds = [frame.get("code", frame["type"]) for frame in frames]
+    assert "rate_limited" in kinds
+    # At most the limit in each of the two windows the flood may have spanned.
+    assert limit <= kinds.count("message") <= 2 * limit

@@ -4,13 +4,17 @@ What differs per deployment comes from the environment (the README lists every v
 Every setting: https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/
 """
 
+import re
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 {%- if cookiecutter.use_channels and cookiecutter.use_redis %}
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 {%- endif %}
+
+from config.mail import mail_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -49,6 +53,12 @@ THIRD_PARTY_APPS = [
 {%- endif %}
     # ServeStatic's system checks, and a runserver that leaves static files to its middleware.
     "servestatic",
+{%- if cookiecutter.django_version == "5.2" %}
+    # Django 6's Tasks API, backported; its app registers the tasks' system checks.
+    "django_tasks",
+{%- endif %}
+    # The task queue in the database: its models, migrations, admin and `db_worker` command.
+    "django_tasks_db",
 {%- if cookiecutter.use_channels %}
     "channels",
 {%- endif %}
@@ -61,6 +71,7 @@ THIRD_PARTY_APPS = [
 {%- endif %}
 ]
 LOCAL_APPS = [
+    "{{ cookiecutter.project_slug }}.users",
     "{{ cookiecutter.project_slug }}.middleware",
     "{{ cookiecutter.project_slug }}.health",
     "{{ cookiecutter.project_slug }}.rooms",
@@ -75,18 +86,25 @@ INSTALLED_APPS = THIRD_PARTY_APPS + DJANGO_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "{{ cookiecutter.project_slug }}.middleware.request_id.RequestIDMiddleware",
     "{{ cookiecutter.project_slug }}.middleware.server_timing.ServerTimingMiddleware",
-    # Ahead of the host check and the HTTPS redirect: probes come by IP over plain HTTP.
-    "{{ cookiecutter.project_slug }}.health.middleware.HealthCheckMiddleware",
+    # The security headers go on every response, /health/'s included. SECURE_REDIRECT_EXEMPT
+    # keeps /health/ on plain HTTP.
     "{{ cookiecutter.project_slug }}.middleware.django_async_native.SecurityMiddleware",
     # Answers /static/ itself; other requests pass through with a dict lookup (no thread hop
     # unless DEBUG, where it re-scans the disk on each request to pick up new files).
     "servestatic.middleware.ServeStaticMiddleware",
+{%- if cookiecutter.django_version == "5.2" %}
+    "{{ cookiecutter.project_slug }}.middleware.content_security_policy.ContentSecurityPolicyMiddleware",
+{%- else %}
+    "{{ cookiecutter.project_slug }}.middleware.django_async_native.ContentSecurityPolicyMiddleware",
+{%- endif %}
+    "{{ cookiecutter.project_slug }}.middleware.django_async_native.XFrameOptionsMiddleware",
+    # Ahead of the host check (CommonMiddleware): probes come by IP.
+    "{{ cookiecutter.project_slug }}.health.middleware.HealthCheckMiddleware",
     "{{ cookiecutter.project_slug }}.middleware.django_async_native.SessionMiddleware",
     "{{ cookiecutter.project_slug }}.middleware.django_async_native.CommonMiddleware",
     "{{ cookiecutter.project_slug }}.middleware.django_async_native.CsrfViewMiddleware",
     "{{ cookiecutter.project_slug }}.middleware.django_async_native.AuthenticationMiddleware",
     "{{ cookiecutter.project_slug }}.middleware.django_async_native.MessageMiddleware",
-    "{{ cookiecutter.project_slug }}.middleware.django_async_native.XFrameOptionsMiddleware",
 ]
 
 # TEMPLATES
@@ -155,6 +173,11 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 # AUTHENTICATION AND SECURITY
 # ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/auth/customizing/#substituting-a-custom-user-model
+AUTH_USER_MODEL = "users.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/auth/passwords/#password-validation
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -162,10 +185,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's own, counting failed log-ins: every log-in form is rate limited (RATE LIMITS below).
+AUTHENTICATION_BACKENDS = ["{{ cookiecutter.project_slug }}.auth_backends.RateLimitedModelBackend"]
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#csrf-trusted-origins
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=["https://{{ cookiecutter.domain_name }}"])
 # A refused CSRF check under /api/ answers in the API's error shape; elsewhere, Django's page.
 CSRF_FAILURE_VIEW = "{{ cookiecutter.project_slug }}.api.errors.csrf_failure"
+# /health/ answers probes over plain HTTP; every other path is redirected when
+# SECURE_SSL_REDIRECT is on (production).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# ADMIN
+# ------------------------------------------------------------------------------
+# Where Django's admin lives: a path of your own keeps it away from scanners of /admin/.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+
+# EMAIL
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/email/
+# How mail is sent (config/mail.py reads the URL). Mail goes out from the task worker only.
+vars().update(mail_settings(env.str("EMAIL_URL", default="smtp://localhost:25")))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@{{ cookiecutter.domain_name }}")
+
+# TASKS
+# ------------------------------------------------------------------------------
+{%- if cookiecutter.django_version == "5.2" %}
+# Django 6's Tasks API, backported: https://github.com/RealOrangeOne/django-tasks
+{%- else %}
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/tasks/
+{%- endif %}
+# Enqueued tasks wait in the database until `bin/serve worker` (manage.py db_worker) runs them;
+# any number of workers, on any number of machines, share the queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # STATIC FILES
 # ------------------------------------------------------------------------------
@@ -206,6 +257,12 @@ LOGGING = {
     # Django's own console handler would print django.* records a second time.
     "loggers": {"django": {"handlers": [], "level": "INFO"}},
 }
+
+# ROOMS
+# ------------------------------------------------------------------------------
+# Whether visitors who are not logged in may post (page, API and WebSocket alike; see
+# rooms/permissions.py). Reading a room stays public either way.
+ROOMS_ALLOW_ANONYMOUS = env.bool("ROOMS_ALLOW_ANONYMOUS", default=True)
 {%- if cookiecutter.use_channels %}
 
 # CHANNELS
@@ -248,11 +305,76 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 # Server processes bin/serve starts (its default is 1 with this layer): the check reads it.
 WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=1)
 {%- endif %}
-# Refuse WebSocket members who are not logged in (the socket closes with 4401).
-ROOMS_ALLOW_ANONYMOUS = env.bool("ROOMS_ALLOW_ANONYMOUS", default=True)
 # Larger WebSocket messages close the socket with 1009; bin/serve gives the servers this limit.
 WEBSOCKET_MAX_MESSAGE_BYTES = env.int("WEBSOCKET_MAX_MESSAGE_BYTES", default=65536)
+# The origins (scheme, host and port) of the pages that may open WebSockets: a handshake from
+# any other page is refused, with the visitor's cookies.
+WEBSOCKET_ALLOWED_ORIGINS = env.list(
+    "WEBSOCKET_ALLOWED_ORIGINS",
+    default=["https://{{ cookiecutter.domain_name }}"],
+)
 {%- endif %}
+
+# CONTENT SECURITY POLICY
+# ------------------------------------------------------------------------------
+{%- if cookiecutter.django_version == "5.2" %}
+# Django 6.0's setting, which the project's own middleware sends on 5.2:
+# https://docs.djangoproject.com/en/6.0/ref/csp/
+{%- else %}
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/csp/
+{%- endif %}
+# The pages load scripts, styles and fonts from this site only, and run no inline script.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    # The favicon is an empty data: URL (templates/base.html), so browsers ask for no file.
+    "img-src": ["'self'", "data:"],
+    # templates/500.html keeps its style inline, so that it needs no static file.
+    "style-src": ["'self'", "'sha256-IfUKRcz/9CEBEcdoouJWLRtltpzoBGW3n5g1VUpjFxM='"],
+{%- if cookiecutter.use_channels %}
+    # The room page's WebSocket, to the site it was served from ('self' alone covers it in
+    # today's browsers, not in every older one).
+    "connect-src": [
+        "'self'",
+        *(re.sub("^http", "ws", origin) for origin in WEBSOCKET_ALLOWED_ORIGINS),
+    ],
+{%- else %}
+    "connect-src": ["'self'"],
+{%- endif %}
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+# RATE LIMITS
+# ------------------------------------------------------------------------------
+# Counted in the cache: {% if cookiecutter.use_redis %}in Redis, shared by every server process{% else %}in each server process's memory, so each process counts alone{% endif %}.
+
+
+def rate(variable: str, default: str) -> tuple[int, int]:
+    """`<hits>/<seconds>` from the environment, e.g. "60/60": at most 60 hits in 60 seconds."""
+    value = env.str(variable, default=default)
+    if not (match := re.fullmatch(r"([1-9][0-9]*)/([1-9][0-9]*)", value.strip())):
+        raise ImproperlyConfigured(
+            f"{variable} is {value!r}: give <hits>/<seconds>, e.g. {default}."
+        )
+    return int(match[1]), int(match[2])
+
+
+# Messages posted through the API, per user (or client address, for visitors): 429 past it.
+RATE_LIMIT_API_WRITES = rate("RATE_LIMIT_API_WRITES", "60/60")
+# Failed log-ins per username and client address: past it, the log-in is refused unchecked.
+RATE_LIMIT_LOGIN_FAILURES = rate("RATE_LIMIT_LOGIN_FAILURES", "5/900")
+{%- if cookiecutter.use_channels %}
+# WebSocket messages per user (or socket, for visitors): an error frame past it, and the socket
+# closed (1008) past twice as many.
+RATE_LIMIT_WEBSOCKET_MESSAGES = rate("RATE_LIMIT_WEBSOCKET_MESSAGES", "20/10")
+# Open WebSockets per client address: the handshake of one more is refused.
+WEBSOCKET_MAX_CONNECTIONS_PER_CLIENT = env.int("WEBSOCKET_MAX_CONNECTIONS_PER_CLIENT", default=50)
+{%- endif %}
+# A client's address is the socket's peer. Behind proxies, list their addresses or networks
+# (comma-separated): a request from one of them is the client's that X-Forwarded-For names.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # HEALTH CHECK
 # ------------------------------------------------------------------------------
@@ -268,6 +390,9 @@ HEALTH_CHECKS = {
 HEALTH_CHECK_UPSTREAMS = env.list("HEALTH_CHECK_UPSTREAMS", default=[])
 # Seconds each check may take.
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
+# Callers that send `Authorization: Bearer <token>` see each check's result; everyone else sees
+# only the status. Empty: nobody does.
+HEALTH_CHECK_TOKEN = env.str("HEALTH_CHECK_TOKEN", default="")
 
 # YOUR SETTINGS
 # ------------------------------------------------------------------------------

@@ -9,10 +9,22 @@ from .base import *  # noqa: F403
 from .base import SECRET_KEY, env
 
 # Refuse to start rather than sign sessions with an empty or guessable key.
+MAKE_A_KEY = "e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`"
+# .env.example's: a key that every copy of this project's source holds.
+PLACEHOLDER_SECRET_KEY = "replace-me-with-a-long-random-string"
 if not SECRET_KEY:
     raise ImproperlyConfigured(
         "SECRET_KEY is not set: production settings need a long random SECRET_KEY in the "
-        "environment, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        f"environment, {MAKE_A_KEY}."
+    )
+if SECRET_KEY == PLACEHOLDER_SECRET_KEY:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is the placeholder from .env.example: set a long random one, {MAKE_A_KEY}."
+    )
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too short or too plain ({len(SECRET_KEY)} characters): production "
+        f"needs at least 50, of at least 5 different characters, {MAKE_A_KEY}."
     )
 {%- if cookiecutter.database == "postgresql" %}
 # base.py falls back to a local database for development; production must name its own.

@@ -10,7 +10,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 
 SYSTEM_CHROMIUMS = [
     Path("/usr/bin/chromium"),
@@ -33,6 +40,14 @@ CHROMIUM_FLAGS = [
 ]
 # Milliseconds; generous for a busy machine, a passing test never waits this long.
 TIMEOUT = 15_000
+# In the console line Chromium writes for each thing the policy blocks, and in ours below.
+CSP_VIOLATION = "Content Security Policy"
+# Each violation as a console error too, with what was blocked, whatever the browser logs.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy: ${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
 
 
 def room_path() -> str:
@@ -43,6 +58,21 @@ def room_path() -> str:
 def send(page: Page, text: str) -> None:
     page.locator("#message-text").fill(text)
     page.locator("#message-text").press("Enter")
+
+
+def new_username() -> str:
+    """A user of the test's own: the live server's database outlives a test."""
+    return f"e2e-{uuid.uuid4().hex[:8]}"
+
+
+def sign_up(page: Page, username: str) -> None:
+    """Fill in and send the sign-up form the page shows."""
+    password = f"{uuid.uuid4()}-A1"
+    page.locator("#id_username").fill(username)
+    page.locator("#id_email").fill(f"{username}@example.com")
+    page.locator("#id_password1").fill(password)
+    page.locator("#id_password2").fill(password)
+    page.get_by_role("button", name="Sign up").click()
 
 
 def find_chromium(playwright: Playwright) -> Path | None:
@@ -83,21 +113,28 @@ def browser(transactional_db: None, tmp_path: Path) -> Iterator[Browser]:
 
 @pytest.fixture
 def open_room(browser: Browser) -> Iterator[Callable[..., Page]]:
-    """Opens the room page in a fresh browser context; fails the test on any page error.
+    """Opens a page in a fresh browser context; fails the test on any page error or anything
+    the Content-Security-Policy blocked.
 
     `open_room(url, setup=...)` calls `setup(context)` before the page loads.
     """
     errors: list[str] = []
     contexts = []
 
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and CSP_VIOLATION in message.text:
+            errors.append(message.text)
+
     def open_page(url: str, setup: Callable[[BrowserContext], None] | None = None) -> Page:
         context = browser.new_context()
         contexts.append(context)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         if setup is not None:
             setup(context)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT)
         page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", on_console)
         page.goto(url)
         return page
 

@@ -21,7 +21,7 @@ from {{ cookiecutter.project_slug }}.asgi.django_scope import DJANGO_REQUEST
 from {{ cookiecutter.project_slug }}.middleware.django_async_native import CsrfViewMiddleware
 
 from .errors import CSRF_FAILED, ApiError
-from .parsing import parse_json_object
+from .parsing import read_body, read_json_object
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -62,12 +62,14 @@ SessionUser = Annotated[AbstractBaseUser | AnonymousUser, Depends(session_user)]
 
 
 class JSONObjectRequest(Request):
-    """Its JSON body read by parsing.py: a JSON object, or the API's 400."""
+    """Its body read from Django's request, as the other frameworks read it (parsing.py): a JSON
+    object, or the API's 400 or 413."""
+
+    async def body(self) -> bytes:
+        return read_body(self.scope[DJANGO_REQUEST])
 
     async def json(self) -> Any:
-        if not hasattr(self, "_json"):
-            self._json = parse_json_object(await self.body())
-        return self._json
+        return read_json_object(self.scope[DJANGO_REQUEST])
 
 
 class JSONObjectRoute(APIRoute):

@@ -7,6 +7,7 @@ config/urls.py mounts it; each app adds its router (rooms/api_ninja.py). The sch
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError
@@ -18,14 +19,14 @@ from ninja.utils import check_csrf
 from {{ cookiecutter.project_slug }}.rooms.api_ninja import router as rooms_router
 
 from .errors import CSRF_FAILED, ApiError
-from .parsing import parse_json_object
+from .parsing import read_json_object, too_big
 
 
 class JSONObjectBody(Parser):
     """Request bodies read as the other frameworks read them (parsing.py)."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        return parse_json_object(request.body)
+        return read_json_object(request)
 
 
 class DjangoSession(SessionAuth):
@@ -79,6 +80,12 @@ def request_invalid(request: HttpRequest, error: RequestInvalid) -> HttpResponse
         field = ".".join(str(part) for part in path) or "__all__"
         fields.setdefault(field, []).append(problem["msg"])
     return respond(request, ApiError(400, fields))
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    # Ninja looks at the body before its parser does.
+    return respond(request, too_big())
 
 
 @api.exception_handler(HttpError)

@@ -51,24 +51,26 @@ class AppAsView(ASGIHandler):
     async def _get_response_async(self, request: HttpRequest) -> HttpResponse:
         # Django's own resolves the URL and calls the view; view middleware (CSRF's
         # process_view) is left to the application, which knows which requests need it.
-        body = request.body  # within DATA_UPLOAD_MAX_MEMORY_SIZE, or a 400
         response = Collected()
         # No server extension applies (pathsend, trailers...): the response is sent from here.
         scope = {**request.scope, "extensions": {}, DJANGO_REQUEST: request}
-        await self.app(scope, replay(body), response.send)
+        await self.app(scope, replay(request), response.send)
         return response.as_django()
 
 
-def replay(body: bytes) -> Receive:
-    """The `receive` of a request whose body was read already: the body, then nothing.
+def replay(request: HttpRequest) -> Receive:
+    """The `receive` of a request whose body Django's handler has read: the body (within
+    DATA_UPLOAD_MAX_MEMORY_SIZE, or RequestDataTooBig), then nothing.
 
     Django's handler watches the real one for the client going away, and cancels us if it does.
     """
-    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    sent = False
 
     async def receive() -> Message:
-        if messages:
-            return messages.pop()
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": request.body, "more_body": False}
         return await asyncio.Future()  # never set: nothing more comes
 
     return receive

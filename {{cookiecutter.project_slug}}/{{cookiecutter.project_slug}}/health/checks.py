@@ -3,12 +3,14 @@
 The checks are settings.HEALTH_CHECKS (name: async function that raises when its dependency is
 unwell) and one per URL in settings.HEALTH_CHECK_UPSTREAMS. A failure is named by its kind only
 ("HTTP 503", an exception class such as TimeoutError): exception text and URLs can carry
-passwords and tokens, and /health/ answers anyone who asks.
+passwords and tokens, and the report goes to whoever holds HEALTH_CHECK_TOKEN.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import math
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -123,3 +125,39 @@ async def report() -> dict[str, Any]:
     by_name = dict(zip(found, results, strict=True))
     healthy = all(result["status"] == "ok" for result in by_name.values())
     return {"status": "ok" if healthy else "error", "checks": by_name}
+
+
+class SharedReport:
+    """One run of the checks for every probe that comes while it runs or within MAX_AGE after.
+
+    /health/ answers anyone: however many ask, the dependencies (the database, upstreams) are
+    checked at most once per MAX_AGE seconds by each server process.
+    """
+
+    MAX_AGE = 1.0
+
+    def __init__(self) -> None:
+        self.run: asyncio.Task[dict[str, Any]] | None = None
+        self.finished = -math.inf
+
+    async def get(self) -> dict[str, Any]:
+        run = self.run
+        # A task belongs to its event loop: a new loop (a test's) starts afresh.
+        if run is None or run.get_loop() is not asyncio.get_running_loop() or self.stale(run):
+            # In a context of its own: the run belongs to no request, and outlives the one
+            # that started it if that client hangs up (its request thread is then gone).
+            run = self.run = asyncio.create_task(self.timed_report(), context=contextvars.Context())
+        # Shielded: a probe that hangs up does not cancel the run the others wait for.
+        return await asyncio.shield(run)
+
+    def stale(self, run: asyncio.Task[dict[str, Any]]) -> bool:
+        return run.done() and time.monotonic() - self.finished > self.MAX_AGE
+
+    async def timed_report(self) -> dict[str, Any]:
+        try:
+            return await report()
+        finally:
+            self.finished = time.monotonic()
+
+
+shared_report = SharedReport()

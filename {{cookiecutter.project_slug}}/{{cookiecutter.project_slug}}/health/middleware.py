@@ -8,11 +8,11 @@ PATH = "/health/"
 
 
 class HealthCheckMiddleware(AsyncMiddleware):
-    """Answer `/health/` ahead of the host check and the HTTPS redirect.
+    """Answer `/health/` ahead of the host check.
 
     Load balancers and container HEALTHCHECKs probe a server by its IP address over plain
-    HTTP: a Host that ALLOWED_HOSTS rightly refuses, on a scheme SECURE_SSL_REDIRECT would
-    redirect. The report builds nothing from the Host header, so it is safe for any host;
+    HTTP: a Host that ALLOWED_HOSTS rightly refuses (SECURE_REDIRECT_EXEMPT lets the plain HTTP
+    through). The report builds nothing from the Host header, so it is safe for any host;
     every other path still goes through the whole stack.
     """
 

@@ -23,7 +23,7 @@ from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
-from django.middleware import clickjacking, common, csrf, security
+from django.middleware import clickjacking, common, {% if cookiecutter.django_version != "5.2" %}csp, {% endif %}csrf, security
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
@@ -54,6 +54,14 @@ class InlineHooks:
 
 class SecurityMiddleware(InlineHooks, security.SecurityMiddleware):
     """HTTPS redirect, HSTS, nosniff, Referrer-Policy, COOP: settings and headers only."""
+
+
+{%- if cookiecutter.django_version != "5.2" %}
+
+
+class ContentSecurityPolicyMiddleware(InlineHooks, csp.ContentSecurityPolicyMiddleware):
+    """The Content-Security-Policy header from SECURE_CSP, and a lazy nonce: settings only."""
+{%- endif %}
 
 
 class SessionMiddleware(InlineHooks, sessions.SessionMiddleware):
@@ -158,7 +166,19 @@ class AuthenticationMiddleware(InlineHooks, auth.AuthenticationMiddleware):
     """Sets the lazy `request.user` and `request.auser`; the user is loaded only when asked for.
 
     Async views use `await request.auser()`, which reads the session through its async API.
+    Once it has, `request.user` is that user: templates (the `user` of the auth context
+    processor) then read it without the blocking load Django's lazy `request.user` would do.
     """
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        load = request.auser
+
+        async def auser() -> Any:
+            request.user = await load()
+            return request.user
+
+        request.auser = auser
 
 
 class MessageMiddleware(InlineHooks, messages.MessageMiddleware):

@@ -1,14 +1,14 @@
 """`/api/rooms/<slug>/messages/`: a room's messages as JSON, newest first, and posting one.
 
-Plain Django async views around endpoints.py. CSRF protection stays on: the page sends the
-token in the X-CSRFToken header.
+Plain Django async views around endpoints.py, which decides who may post and how often. CSRF
+protection stays on: the page sends the token in the X-CSRFToken header.
 """
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_http_methods
 
 from {{ cookiecutter.project_slug }}.api.errors import ApiError
-from {{ cookiecutter.project_slug }}.api.parsing import parse_json_object
+from {{ cookiecutter.project_slug }}.api.parsing import read_json_object
 
 from . import endpoints
 
@@ -39,7 +39,7 @@ async def list_messages(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 async def create_message(request: HttpRequest, slug: str) -> JsonResponse:
-    payload = parse_json_object(request.body)
+    payload = read_json_object(request)
     user = await request.auser()
     message = await endpoints.create_message(request, user, slug, payload)
     return JsonResponse(message, status=201)

@@ -67,7 +67,7 @@ async def list_messages(
     MESSAGES,
     status_code=201,
     response_model=MessageOut,
-    responses=errors(400, 401, 403, 429),
+    responses=errors(400, 403, 413, 429),
     summary="Post a message to a room, made on its first message",
 )
 async def create_message(

@@ -36,7 +36,7 @@ async def list_messages(
 
 @router.post(
     MESSAGES,
-    response={201: MessageOut, 400: Errors, 401: Errors, 403: Errors, 429: Errors},
+    response={201: MessageOut, 400: Errors, 403: Errors, 413: Errors, 429: Errors},
     summary="Post a message to a room, made on its first message",
 )
 async def create_message(request: HttpRequest, slug: Slug, payload: MessageIn) -> JsonResponse:

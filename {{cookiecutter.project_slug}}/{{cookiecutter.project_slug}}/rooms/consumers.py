@@ -1,21 +1,26 @@
 """A room's live side: history on connect, then every message, join and leave as it happens."""
 
 import contextlib
-import json
+import uuid
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
+from {{ cookiecutter.project_slug }}.rate_limits import ahit, cache_key
+from {{ cookiecutter.project_slug }}.strict_json import InvalidJSON, loads
+
 from .groups import LayerUnavailable, room_group
-from .models import Message
+from .models import Message, display_name
+from .permissions import may_post
 from .services import post_message
 
 HISTORY_SIZE = 50
+NOT_JSON = 'Frames must be JSON, such as {"text": "hello"}.'
 
 # Close codes: 4000-4999 belong to the application, and live.js explains each one to the user.
-# (Daphne refuses to send 1xxx codes other than 1000 from the application.)
 CLOSE_LOGIN_REQUIRED = 4401
 CLOSE_NOT_FOUND = 4404
 CLOSE_UNAVAILABLE = 4503
@@ -23,6 +28,11 @@ CLOSE_UNAVAILABLE = 4503
 # (bin/serve passes them WEBSOCKET_MAX_MESSAGE_BYTES). Granian has no such setting, so the
 # consumer does it.
 CLOSE_TOO_BIG = 1009
+# RFC 6455 "policy violation": a client that kept sending far past its rate limit.
+CLOSE_POLICY_VIOLATION = 1008
+# Past the rate limit a message is dropped with an error frame; past this many times the limit
+# in one window, the client is ignoring those errors and the socket is closed.
+CLOSE_AFTER_LIMITS = 2
 
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):
@@ -33,8 +43,12 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     """
 
     slug: str
-    author: str
+    author: AbstractBaseUser | None  # None: not logged in
+    # Whose messages count towards the rate limit: the user's, or this socket's.
+    sender: str
     joined = False
+    # Once we have closed the socket, frames still on their way are ignored.
+    closing = False
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         # The layer can also fail while we wait on it for group messages.
@@ -46,16 +60,16 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.slug = self.scope["url_route"]["kwargs"]["slug"]
-        user = self.scope.get("user")
-        if user is not None and user.is_authenticated:
-            self.author = user.get_username()
-        elif settings.ROOMS_ALLOW_ANONYMOUS:
-            self.author = "anonymous"
-        else:
+        # The session's user (AuthMiddlewareStack), whatever the frames will say.
+        user = self.scope["user"]
+        if not may_post(user):
             # Accept first: a handshake refused outright reaches the browser as a bare 1006.
             await self.accept()
             await self.close(code=CLOSE_LOGIN_REQUIRED)
             return
+        self.author = user if user.is_authenticated else None
+        sender = f"user:{user.pk}" if user.is_authenticated else f"socket:{uuid.uuid4().hex}"
+        self.sender = cache_key("websocket-messages", sender)
         try:
             await self.channel_layer.group_add(room_group(self.slug), self.channel_name)
         except LayerUnavailable:
@@ -78,18 +92,29 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def history(self) -> list[dict[str, Any]]:
         """The last HISTORY_SIZE messages, oldest first (the order a chat reads)."""
-        latest = Message.objects.filter(room__slug=self.slug).order_by("-created", "-id")
+        latest = (
+            Message.objects.filter(room__slug=self.slug)
+            .select_related("author")
+            .order_by("-created", "-id")
+        )
         messages = [message.as_dict(self.slug) async for message in latest[:HISTORY_SIZE]]
         return messages[::-1]
 
     async def announce(self, event: str) -> None:
         await self.channel_layer.group_send(
-            room_group(self.slug), {"type": event, "room": self.slug, "author": self.author}
+            room_group(self.slug),
+            {"type": event, "room": self.slug, "author": display_name(self.author)},
         )
 
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        self.closing = True
+        await super().close(code, reason)
+
     async def websocket_receive(self, message: dict[str, Any]) -> None:
+        if self.closing:
+            return
         text, data = message.get("text"), message.get("bytes")
-        size = len(text.encode()) if text is not None else len(data or b"")
+        size = len(text.encode(errors="surrogatepass")) if text is not None else len(data or b"")
         if size > settings.WEBSOCKET_MAX_MESSAGE_BYTES:
             await self.close(code=CLOSE_TOO_BIG)
             return
@@ -97,15 +122,36 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         # Every bad frame gets an error reply; none of them closes the socket.
+        if not await self.within_rate_limit():
+            return
         if text_data is None:
             await self.send_error('Binary frames are not accepted; send {"text": "..."} as text.')
             return
         try:
-            content = json.loads(text_data)
-        except json.JSONDecodeError:
-            await self.send_error('Frames must be JSON, such as {"text": "hello"}.')
+            content = loads(text_data)
+        except InvalidJSON as error:
+            await self.send_error(f"{NOT_JSON} {error}")
             return
         await self.receive_json(content)
+
+    async def within_rate_limit(self) -> bool:
+        """Count this frame; past the limit, say so (or, far past it, close) and drop it."""
+        count = await ahit(self.sender, settings.RATE_LIMIT_WEBSOCKET_MESSAGES)
+        if count.allowed:
+            return True
+        if count.hits > CLOSE_AFTER_LIMITS * count.limit:
+            await self.close(code=CLOSE_POLICY_VIOLATION)
+        else:
+            error = f"Too many messages: wait {count.retry_after} s before sending more."
+            await self.send_json(
+                {
+                    "type": "error",
+                    "code": "rate_limited",
+                    "error": error,
+                    "retry_after": count.retry_after,
+                }
+            )
+        return False
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict) or not isinstance(content.get("text"), str):

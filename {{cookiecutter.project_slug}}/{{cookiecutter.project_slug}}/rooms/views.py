@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from .models import Room
+from .permissions import may_post
 from .slugs import SLUG_MAX_LENGTH, SLUG_RULE, is_room_slug
 
 RECENT_ROOMS = 50
@@ -26,6 +27,7 @@ class OpenRoomForm(forms.Form):
 
 async def home(request: HttpRequest) -> HttpResponse:
     """The newest rooms, and a form that opens any room by name (made on its first message)."""
+    await request.auser()  # for the header, which names the user
     form = OpenRoomForm(request.GET or None)
     if form.is_valid():
         return redirect("rooms:room", slug=form.cleaned_data["slug"])
@@ -34,5 +36,9 @@ async def home(request: HttpRequest) -> HttpResponse:
 
 
 async def room(request: HttpRequest, slug: str) -> HttpResponse:
-    """The page only: room.js loads the history through the API."""
-    return render(request, "rooms/room.html", {"slug": slug})
+    """The page only: room.js loads the history through the API.
+
+    A visitor who may not post gets a link to log in where the message box would be.
+    """
+    user = await request.auser()
+    return render(request, "rooms/room.html", {"slug": slug, "may_post": may_post(user)})

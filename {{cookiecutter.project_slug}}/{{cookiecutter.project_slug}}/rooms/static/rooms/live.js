@@ -17,10 +17,11 @@
 
   // Close codes from rooms/consumers.py that retrying cannot fix.
   const FINAL = {
-    4401: "Log in to join this room: it does not accept anonymous members.",
+    4401: "Log in to post in this room.", // e.g. the session ended while the page was open
     4404: "There is no room at this address.",
   };
   const RETRYING = {
+    1008: "Too many messages were sent",
     1009: "That message was too large for the server",
     4503: "The chat service is unavailable",
   };

@@ -22,9 +22,10 @@
   const section = document.querySelector(".room");
   const list = section.querySelector(".messages");
   const status = section.querySelector(".status");
+  // No composer for a visitor who may not post: the page then only reads.
   const form = section.querySelector(".composer");
-  const textarea = form.querySelector("textarea");
-  const formError = form.querySelector(".error");
+  const textarea = form && form.querySelector("textarea");
+  const formError = form && form.querySelector(".error");
   const messagesUrl = section.dataset.messagesUrl;
   const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
   const shown = new Map(); // message id -> <li>
@@ -106,16 +107,18 @@
     }
   }
 
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    submit();
-  });
-  textarea.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+  if (form) {
+    form.addEventListener("submit", (event) => {
       event.preventDefault();
       submit();
-    }
-  });
+    });
+    textarea.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        submit();
+      }
+    });
+  }
 
   loadHistory().then(
     (page) => {
