@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.management import create_permissions
 from django.contrib.contenttypes.management import create_contenttypes
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_migrate
 from hypothesis import settings as hypothesis_settings
 
@@ -54,6 +55,24 @@ def flush_without_post_migrate() -> Iterator[None]:
     yield
     for handler, uid in handlers.items():
         post_migrate.connect(handler, dispatch_uid=uid)
+
+
+@pytest.fixture
+def signals() -> Iterator[list[str]]:
+    """The names of Django's request signals, as they are sent."""
+    sent: list[str] = []
+
+    def started(**kwargs: object) -> None:
+        sent.append("started")
+
+    def finished(**kwargs: object) -> None:
+        sent.append("finished")
+
+    request_started.connect(started)
+    request_finished.connect(finished)
+    yield sent
+    request_started.disconnect(started)
+    request_finished.disconnect(finished)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import httpx
 import pytest
 from django.conf import LazySettings
 from django.core.asgi import get_asgi_application
-from django.core.signals import request_finished, request_started
 
 from {{ cookiecutter.project_slug }}.api.fastapi_app import in_front_of
 from {{ cookiecutter.project_slug }}.asgi.django_scope import DjangoScope
@@ -20,24 +19,6 @@ from tests.api_client import api_client
 pytestmark = pytest.mark.django_db(transaction=True)
 
 URL = "/api/rooms/lobby/messages/"
-
-
-@pytest.fixture
-def signals() -> list[str]:
-    """The names of Django's request signals, as they are sent."""
-    sent: list[str] = []
-
-    def started(**kwargs: object) -> None:
-        sent.append("started")
-
-    def finished(**kwargs: object) -> None:
-        sent.append("finished")
-
-    request_started.connect(started)
-    request_finished.connect(finished)
-    yield sent
-    request_started.disconnect(started)
-    request_finished.disconnect(finished)
 
 
 @pytest.mark.parametrize("path", ["/rooms/lobby/", "/nowhere/", "/api/nowhere/"])
