@@ -6,17 +6,16 @@ protocol itself: Django does not, and servers that send it would log an error at
 
 import os
 
+import django
 {% if cookiecutter.use_channels -%}
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from django.conf import settings
-{% endif -%}
-from django.core.asgi import get_asgi_application
-
+{% endif %}
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
-# First: it sets Django up, and the imports below need the app registry.
-django_application = get_asgi_application()
+# First: the imports below need the app registry.
+django.setup(set_prefix=False)
 {%- if cookiecutter.database == "postgresql" %}
 
 from {{ cookiecutter.project_slug }}.health.postgresql import log_connection_error  # noqa: E402
@@ -29,8 +28,8 @@ log_connection_error()
 from {{ cookiecutter.project_slug }}.asgi.allowed_origins import OriginValidator  # noqa: E402
 from {{ cookiecutter.project_slug }}.asgi.connection_limit import WebSocketConnectionLimit  # noqa: E402
 {% endif -%}
+from {{ cookiecutter.project_slug }}.asgi.handler import LazyThreadASGIHandler  # noqa: E402
 from {{ cookiecutter.project_slug }}.asgi.lifespan import Lifespan  # noqa: E402
-from {{ cookiecutter.project_slug }}.asgi.request_threads import ReusedRequestThreads  # noqa: E402
 {%- if cookiecutter.use_channels %}
 from {{ cookiecutter.project_slug }}.asgi.websocket_closer import WebSocketCloser  # noqa: E402
 from {{ cookiecutter.project_slug }}.rooms.routing import websocket_urlpatterns  # noqa: E402
@@ -47,10 +46,12 @@ websocket_application = WebSocketCloser(
 from {{ cookiecutter.project_slug }}.asgi.router import ProtocolTypeRouter  # noqa: E402
 {%- endif %}
 
+# Django's handler, lending a request a thread only for its own sync work (asgi/handler.py).
+django_application = LazyThreadASGIHandler()
+
 application = ProtocolTypeRouter(
     {
-        # Each request's sync work on a reused thread, rather than a thread started per request.
-        "http": ReusedRequestThreads(django_application),
+        "http": django_application,
 {%- if cookiecutter.use_channels %}
         "websocket": websocket_application,
         # Once the server has installed its SIGTERM handler, ours goes ahead of it.
