@@ -329,7 +329,8 @@ def start(label: str, command: list[str], cwd: Path, env: dict[str, str], ready:
     from loadgen import group_pids, http_get_status
 
     port = free_port()
-    env = {**env, "PORT": str(port)}
+    # The page's origin, which the WebSocket clients send, as tests/server.py allows it.
+    env = {"WEBSOCKET_ALLOWED_ORIGINS": f"http://127.0.0.1:{port}", **env, "PORT": str(port)}
     log_path = WORK / "logs" / f"{label.replace(' ', '-').replace('/', '-')}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     Path(env["HOME"]).mkdir(parents=True, exist_ok=True)
@@ -547,6 +548,8 @@ def ws_measurements(
     from wsbench import fanout, roundtrips
 
     results: dict = {}
+    # The fan-out's sender posts its messages as fast as it can: far over a person's limit.
+    unlimited = {"RATE_LIMIT_WEBSOCKET_MESSAGES": "1000000/1"}
 
     def fanouts(bases: list[str]) -> list[dict]:
         runs = []
@@ -575,7 +578,7 @@ def ws_measurements(
         for name, extra in variants.items():
             if extra and not shm.parent.is_dir():
                 continue
-            env = project_env(venv, project, "ws-memory", **extra)
+            env = project_env(venv, project, "ws-memory", **unlimited, **extra)
             release(project, env)
             server = start(f"ws {name}", ["bin/serve", "prod"], project, env, HELLO)
             try:
@@ -617,6 +620,7 @@ def ws_measurements(
             redis_venv,
             redis_project,
             "ws-redis",
+            **unlimited,
             REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
             REDIS_KEY_PREFIX=f"bench{secrets.token_hex(4)}",
         )
