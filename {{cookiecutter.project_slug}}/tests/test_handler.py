@@ -463,7 +463,7 @@ async def observe_all(app: Any, req: Req, spies: Spies) -> tuple[dict, list[str]
     events, notes = list(spies.events), list(NOTES)
     roles = thread_roles([e[2] for e in events] + [n[1] for n in notes])
     # Context-level receivers act on the request's context, whichever thread runs them: Django
-    # runs them on the request's thread, the prototype inline (checked apart, not compared).
+    # runs them on the request's thread, the project's inline (checked apart, not compared).
     receivers = sorted(
         (e[1], "context" if e[1] in CONTEXT_RECEIVERS else roles[e[2]], e[3])
         for e in events
