@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmarks of the generated project against its ceiling and its peers (issue 6).
+"""Benchmarks of the generated project against its ceiling and its peers (issues 6 and 20).
 
     python3 bench/run.py            # full: ~10 minutes, writes bench/RESULTS.md
     python3 bench/run.py --quick    # a couple of minutes, writes bench/work/RESULTS.quick.md
@@ -183,6 +183,39 @@ def versions(venv: Path) -> dict[str, str]:
     return json.loads(out)
 
 
+def wsgi_venv(django: str) -> Path:
+    """(e)'s venv: the bakes' Django and gunicorn, its sync worker serving the WSGI path."""
+    venv = WORK / "venvs" / "wsgi"
+    if not (venv / "bin" / "python").exists():
+        run("uv", "venv", "-q", "-p", sys.base_prefix + "/bin/python3", venv)
+    run(
+        "uv",
+        "pip",
+        "install",
+        "-q",
+        "-p",
+        venv / "bin" / "python",
+        f"django=={django}",
+        "gunicorn>=27",
+    )
+    return venv
+
+
+def wsgi_script(peer: Path) -> Path:
+    """(e): gunicorn's own default worker (sync: one request at a time, no keep-alive), one
+    process, its access log on, as (c)'s gunicorn has."""
+    script = WORK / "serve" / "wsgi"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(
+        "#!/bin/sh\nset -eu\n"
+        f"cd {shlex.quote(str(peer))}\n"
+        'exec gunicorn peer.wsgi:application --bind "$HOST:$PORT" --workers "$WEB_CONCURRENCY" \\\n'
+        "    --worker-class sync --no-control-socket --access-logfile -\n"
+    )
+    script.chmod(0o755)
+    return script
+
+
 def startproject(venv: Path) -> Path:
     """(b)/(d): `django-admin startproject peer`, untouched; bench/apps/peer_*.py adapt it."""
     target = WORK / "peer"
@@ -296,7 +329,8 @@ def start(label: str, command: list[str], cwd: Path, env: dict[str, str], ready:
     from loadgen import group_pids, http_get_status
 
     port = free_port()
-    env = {**env, "PORT": str(port)}
+    # The page's origin, which the WebSocket clients send, as tests/server.py allows it.
+    env = {"WEBSOCKET_ALLOWED_ORIGINS": f"http://127.0.0.1:{port}", **env, "PORT": str(port)}
     log_path = WORK / "logs" / f"{label.replace(' ', '-').replace('/', '-')}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     Path(env["HOME"]).mkdir(parents=True, exist_ok=True)
@@ -334,8 +368,10 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def http_server(server_name: str, project: Path, venv: Path, peer: Path, mode: Mode) -> dict:
-    from loadgen import burst, wrk
+def http_server(
+    server_name: str, project: Path, venv: Path, peer: Path, wsgi: Path, mode: Mode
+) -> dict:
+    from loadgen import burst, cpu_seconds, wrk
 
     env = base_env(venv, project)
     env_c = project_env(venv, project, server_name)
@@ -353,27 +389,47 @@ def http_server(server_name: str, project: Path, venv: Path, peer: Path, mode: M
             peer,
             {**env, "DJANGO_SETTINGS_MODULE": "peer_settings_empty"},
         ),
+        "e": (
+            wsgi_script(peer),
+            peer,
+            {
+                **base_env(wsgi, project),
+                "PYTHONPATH": f"{APPS}{os.pathsep}{peer}",
+                "DJANGO_SETTINGS_MODULE": "peer_settings_wsgi",
+            },
+        ),
     }
     servers = {
         key: start(f"{server_name} {key}", ["sh", str(script), "prod"], cwd, cand_env, HELLO)
         for key, (script, cwd, cand_env) in scripts.items()
     }
-    result: dict = {"wrk": {k: [] for k in servers}, "burst": {k: [] for k in servers}}
+    # (e), a sync worker, takes one request at a time: 100 requests of 100 ms take 10 s.
+    bursting = [key for key in servers if key != "e"]
+    result: dict = {"wrk": {k: [] for k in servers}, "burst": {k: [] for k in bursting}}
     try:
-        for server in servers.values():  # warm-up: imports, caches, first connections
+        for key, server in servers.items():  # warm-up: imports, caches, first connections
             wrk(server.url + HELLO, mode.warm_seconds, mode.connections)
-            burst(server.port, SLEEP, mode.burst, server.pids)
+            if key in bursting:
+                burst(server.port, SLEEP, mode.burst, server.pids)
+        # The serving process, not a supervisor (gunicorn's arbiter, the launcher of Daphne's
+        # and Hypercorn's, Granian's main process): after the warm-up, the one that worked.
+        workers = {key: server.worker_pid() for key, server in servers.items()}
         order = list(servers)
         for r in range(mode.rounds):
             for key in rotate(order, r):
+                cpu_before = cpu_seconds(workers[key])
                 res = wrk(servers[key].url + HELLO, mode.wrk_seconds, mode.connections)
-                result["wrk"][key].append(asdict(res))
+                cpu = cpu_seconds(workers[key]) - cpu_before
+                result["wrk"][key].append(
+                    {**asdict(res), "cpu_us": 1e6 * cpu / max(res.requests, 1)}
+                )
                 log(
                     f"{server_name} {key}: {res.rps:,.0f} req/s p50 {res.p50_ms:.1f} ms "
-                    f"p99 {res.p99_ms:.1f} ms"
+                    f"p99 {res.p99_ms:.1f} ms, {1e6 * cpu / max(res.requests, 1):,.0f} µs CPU "
+                    "per request"
                 )
         for r in range(mode.rounds):
-            for key in rotate(order, r):
+            for key in rotate(bursting, r):
                 b = burst(servers[key].port, SLEEP, mode.burst, servers[key].pids)
                 result["burst"][key].append(asdict(b))
                 log(
@@ -492,6 +548,8 @@ def ws_measurements(
     from wsbench import fanout, roundtrips
 
     results: dict = {}
+    # The fan-out's sender posts its messages as fast as it can: far over a person's limit.
+    unlimited = {"RATE_LIMIT_WEBSOCKET_MESSAGES": "1000000/1"}
 
     def fanouts(bases: list[str]) -> list[dict]:
         runs = []
@@ -520,7 +578,7 @@ def ws_measurements(
         for name, extra in variants.items():
             if extra and not shm.parent.is_dir():
                 continue
-            env = project_env(venv, project, "ws-memory", **extra)
+            env = project_env(venv, project, "ws-memory", **unlimited, **extra)
             release(project, env)
             server = start(f"ws {name}", ["bin/serve", "prod"], project, env, HELLO)
             try:
@@ -562,6 +620,7 @@ def ws_measurements(
             redis_venv,
             redis_project,
             "ws-redis",
+            **unlimited,
             REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
             REDIS_KEY_PREFIX=f"bench{secrets.token_hex(4)}",
         )
@@ -663,9 +722,11 @@ def main() -> None:
             data["versions"][s] = versions(venvs[s])
         if not args.skip_http:
             peer = startproject(venvs[servers[0]])
+            wsgi = wsgi_venv(data["versions"][servers[0]]["django"])
+            data["versions"]["wsgi"] = versions(wsgi)
             for s in servers:
                 log(f"HTTP: {s}")
-                data["http"][s] = http_server(s, bakes[s], venvs[s], peer, mode)
+                data["http"][s] = http_server(s, bakes[s], venvs[s], peer, wsgi, mode)
         if not args.skip_ws:
             redis_project = bake(
                 WORK / "bakes" / "uvicorn-redis", asgi_server="uvicorn", use_redis="true"

@@ -20,7 +20,7 @@ def expected_paths(options: Options, slug: str) -> dict[str, bool]:
         *(f"config/settings/{name}.py" for name in ("base", "local", "production", "test")),
         f"{slug}/log_format.py", f"{slug}/rate_limits.py", f"{slug}/strict_json.py",
         f"{slug}/auth_backends.py",
-        *(f"{slug}/asgi/{name}.py" for name in ("interface", "lifespan", "request_threads")),
+        *(f"{slug}/asgi/{name}.py" for name in ("handler", "interface", "lifespan")),
         *(f"{slug}/health/{name}.py" for name in ("apps", "checks", "middleware", "views")),
         *(
             f"{slug}/middleware/{name}.py"

@@ -1,4 +1,5 @@
-"""The one async view every Django candidate serves, (b), (c) and (d) alike."""
+"""The one async view every ASGI Django candidate serves, (b), (c) and (d) alike; its sync twin for
+(e), the WSGI path."""
 
 import asyncio
 
@@ -8,6 +9,10 @@ BODY = b"Hello, world!"
 
 
 async def hello(request):
+    return HttpResponse(BODY, content_type="text/plain")
+
+
+def hello_sync(request):
     return HttpResponse(BODY, content_type="text/plain")
 
 

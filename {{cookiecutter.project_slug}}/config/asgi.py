@@ -6,17 +6,16 @@ protocol itself: Django does not, and servers that send it would log an error at
 
 import os
 
+import django
 {% if cookiecutter.use_channels -%}
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from django.conf import settings
-{% endif -%}
-from django.core.asgi import get_asgi_application
-
+{% endif %}
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
-# First: it sets Django up, and the imports below need the app registry.
-django_application = get_asgi_application()
+# First: the imports below need the app registry.
+django.setup(set_prefix=False)
 {%- if cookiecutter.database == "postgresql" %}
 
 from {{ cookiecutter.project_slug }}.health.postgresql import log_connection_error  # noqa: E402
@@ -32,8 +31,8 @@ from {{ cookiecutter.project_slug }}.api.fastapi_app import in_front_of  # noqa:
 from {{ cookiecutter.project_slug }}.asgi.allowed_origins import OriginValidator  # noqa: E402
 from {{ cookiecutter.project_slug }}.asgi.connection_limit import WebSocketConnectionLimit  # noqa: E402
 {% endif -%}
+from {{ cookiecutter.project_slug }}.asgi.handler import LazyThreadASGIHandler  # noqa: E402
 from {{ cookiecutter.project_slug }}.asgi.lifespan import Lifespan  # noqa: E402
-from {{ cookiecutter.project_slug }}.asgi.request_threads import ReusedRequestThreads  # noqa: E402
 {%- if cookiecutter.use_channels %}
 from {{ cookiecutter.project_slug }}.asgi.websocket_closer import WebSocketCloser  # noqa: E402
 from {{ cookiecutter.project_slug }}.rooms.routing import websocket_urlpatterns  # noqa: E402
@@ -50,14 +49,16 @@ websocket_application = WebSocketCloser(
 from {{ cookiecutter.project_slug }}.asgi.router import ProtocolTypeRouter  # noqa: E402
 {%- endif %}
 
+# Django's handler, lending a request a thread only for its own sync work (asgi/handler.py).
+django_application = LazyThreadASGIHandler()
+
 application = ProtocolTypeRouter(
     {
-        # Each request's sync work on a reused thread, rather than a thread started per request.
 {%- if cookiecutter.api_framework == "fastapi" %}
         # FastAPI answers its own routes (/api/), each run as a Django view; Django the rest.
-        "http": ReusedRequestThreads(in_front_of(django_application)),
+        "http": in_front_of(django_application),
 {%- else %}
-        "http": ReusedRequestThreads(django_application),
+        "http": django_application,
 {%- endif %}
 {%- if cookiecutter.use_channels %}
         "websocket": websocket_application,

@@ -17,9 +17,9 @@ import asyncio
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 
-from django.core.handlers.asgi import ASGIHandler
 from django.http import HttpRequest, HttpResponse
 
+from .handler import LazyThreadASGIHandler
 from .interface import ASGIApp, Message, Receive, Scope, Send
 
 # The scope key under which the wrapped application finds Django's request.
@@ -41,8 +41,9 @@ class DjangoScope:
             await self.app(scope, receive, send)
 
 
-class AppAsView(ASGIHandler):
-    """Django's ASGI handler, with an ASGI application in the place of URL resolution and view."""
+class AppAsView(LazyThreadASGIHandler):
+    """The project's Django handler (handler.py), with an ASGI application in the place of URL
+    resolution and view."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
