@@ -126,10 +126,12 @@ def release_and_seed(project: Path, env: dict[str, str]) -> None:
         "import django; django.setup(); from django.core.management import call_command; "
         "call_command('migrate', interactive=False, verbosity=0); "
         "call_command('collectstatic', interactive=False, verbosity=0); "
+        "from django.contrib.auth import get_user_model; "
         f"from {SLUG}.rooms.models import Message, Room; "
+        "author = get_user_model().objects.create_user('bench'); "
         f"room = Room.objects.create(slug={ROOM!r}); "
         "Message.objects.bulk_create("
-        f"Message(room=room, author='bench', text=f'message {{n}}') for n in range({MESSAGES}))"
+        f"Message(room=room, author=author, text=f'message {{n}}') for n in range({MESSAGES}))"
     )
     python = Path(env["PATH"].split(os.pathsep)[0]) / "python"
     run(python, "-c", seed, cwd=project, env=env, capture_output=True)

@@ -9,7 +9,9 @@ PAGE_SIZE = 50
 
 
 async def messages(request, slug):
-    room_messages = Message.objects.filter(room__slug=slug).order_by("-created", "-id")
+    room_messages = (
+        Message.objects.filter(room__slug=slug).select_related("author").order_by("-created", "-id")
+    )
     count = await room_messages.acount()
     results = [message.as_dict(slug) async for message in room_messages[:PAGE_SIZE]]
     next_page = request.build_absolute_uri(f"{request.path}?page=2") if count > PAGE_SIZE else None
