@@ -16,5 +16,7 @@ def test_defaults_pass_what_their_user_runs(bake):
     # Slot 0: the defaults are the plan's first row.
     outcome = tier2.verify(baked, slot=0)
     assert not outcome.failures, tier2.report([baked], outcome)
+    if outcome.cache_hit:
+        return  # the matrix's first row, or an earlier run, passed this very tree: nothing ran
     passed = [ran.command.text for ran in outcome.ran if ran.status == "passed"]
     assert "uv run pytest" in passed

@@ -1,8 +1,10 @@
 """Fixtures shared by the tests; those of each service this project uses are in tests/plugins/."""
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.management import create_permissions
@@ -73,6 +75,16 @@ def signals() -> Iterator[list[str]]:
     yield sent
     request_started.disconnect(started)
     request_finished.disconnect(finished)
+
+
+@pytest.fixture
+def still_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock the rate limits read stands still: a test's hits all fall in one window, even
+    when the real clock crosses a window's end between them."""
+    from {{ cookiecutter.project_slug }} import rate_limits
+
+    now = time.time()
+    monkeypatch.setattr(rate_limits, "time", SimpleNamespace(time=lambda: now))
 
 
 @pytest.fixture

@@ -335,6 +335,7 @@ async def post_from(api: httpx.AsyncClient, address: str, text: str) -> httpx.Re
     return await api.post(URL, content=content, headers={**JSON, "X-Forwarded-For": address})
 
 
+@pytest.mark.usefixtures("still_clock")
 async def test_a_flood_of_posts_is_refused_while_another_client_still_posts(
     api: httpx.AsyncClient, settings, behind_a_proxy: None
 ):
@@ -353,6 +354,7 @@ async def test_a_flood_of_posts_is_refused_while_another_client_still_posts(
     assert await Message.objects.acount() == 4
 
 
+@pytest.mark.usefixtures("still_clock")
 async def test_a_user_is_limited_from_every_address(
     api: httpx.AsyncClient, settings, behind_a_proxy: None
 ):

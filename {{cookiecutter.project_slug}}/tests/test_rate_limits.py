@@ -35,6 +35,7 @@ async def post_from(address: str, path: str, data: dict) -> HttpResponse:
 # --- counting ------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("still_clock")
 def test_hits_within_the_rate_pass_and_the_next_does_not():
     key = fresh_key()
 
@@ -47,6 +48,7 @@ def test_hits_within_the_rate_pass_and_the_next_does_not():
     assert rate_limits.count(key, (3, 60)).hits == 4
 
 
+@pytest.mark.usefixtures("still_clock")
 async def test_concurrent_hits_all_count():
     # Django's aincr reads then writes on 5.2 and 6.0: concurrent hits would be lost.
     key = fresh_key()
@@ -169,6 +171,7 @@ async def admin_login(address: str, username: str, password: str) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("still_clock")
 async def test_the_admin_refuses_a_guesser_and_not_others(
     settings, behind_a_proxy: None, staff_user: tuple[str, str], caplog
 ):
@@ -189,6 +192,7 @@ async def test_the_admin_refuses_a_guesser_and_not_others(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("still_clock")
 async def test_the_account_log_in_page_refuses_a_guesser_and_not_others(
     settings, behind_a_proxy: None, staff_user: tuple[str, str]
 ):
@@ -209,6 +213,7 @@ async def test_the_account_log_in_page_refuses_a_guesser_and_not_others(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("still_clock")
 async def test_aauthenticate_is_throttled_too(settings, staff_user):
     settings.RATE_LIMIT_LOGIN_FAILURES = (2, 900)
     username, password = staff_user

@@ -60,8 +60,8 @@ async def refuses_new_connections(url: str) -> bool:
                 return True
             except httpx.TimeoutException:
                 return False
-            except httpx.RemoteProtocolError:
-                pass
+            except (httpx.RemoteProtocolError, httpx.ReadError):
+                pass  # closed unanswered, or reset when the listening socket closed
             await asyncio.sleep(0.05)  # accepted before the signal took effect: try again
     return False
 

@@ -19,6 +19,7 @@ from tests.communicators import TIMEOUT, close_code, communicator, member, recei
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.usefixtures("still_clock")
 async def test_a_flooding_socket_is_told_then_closed_while_another_is_still_heard(settings):
     settings.RATE_LIMIT_WEBSOCKET_MESSAGES = (3, 60)
     async with member() as flooder, member() as other:
@@ -43,6 +44,7 @@ async def test_a_flooding_socket_is_told_then_closed_while_another_is_still_hear
     assert sorted(texts) == ["flood 0", "flood 1", "flood 2", "still heard"]
 
 
+@pytest.mark.usefixtures("still_clock")
 async def test_a_user_is_limited_on_every_socket(settings):
     settings.RATE_LIMIT_WEBSOCKET_MESSAGES = (2, 60)
     user = await get_user_model().objects.acreate_user(f"member-{uuid.uuid4().hex[:8]}")
