@@ -235,7 +235,8 @@ def ci_shell(job: Job, checkout: Path, env: dict, urls: dict, logs: Path) -> She
 
 
 def restore_cache(cache: Path, target: Path) -> None:
-    """Hard-link uv's shared cache to `target`, as a CI runner restores a job's cache.
+    """Hard-link uv's shared cache to `target`, as a CI runner restores a job's cache; its lock
+    files are the target's own.
 
     Other trees' uv processes write to the cache meanwhile: a temporary file of theirs that
     vanishes between cp's listing and its link is no loss. Any other error is.
@@ -250,6 +251,13 @@ def restore_cache(cache: Path, target: Path) -> None:
         raise subprocess.CalledProcessError(
             result.returncode, result.args, result.stdout, result.stderr
         )
+    # uv locks its cache with flock() on lock files: a hard-linked one would be the same lock
+    # as the shared cache's, and `uv cache prune` would wait for every other tree's uv process.
+    for lock in target.rglob("*lock"):
+        if lock.is_file() and lock.stat().st_nlink > 1:
+            content = lock.read_bytes()
+            lock.unlink()
+            lock.write_bytes(content)
 
 
 def failure(baked: Baked, ran: Ran) -> str:
