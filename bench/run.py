@@ -149,23 +149,19 @@ def time_bakes(count: int) -> list[float]:
     return times
 
 
-def venv_for(name: str, project: Path) -> Path:
-    """bench/work/venvs/<name> with the project's dependencies (not the project: bin/serve runs
-    it from its directory, as the Dockerfile does)."""
+def venv_with(name: str, *requirements: str | Path) -> Path:
+    """bench/work/venvs/<name>, with `requirements` (pip's arguments) installed."""
     venv = WORK / "venvs" / name
     if not (venv / "bin" / "python").exists():
         run("uv", "venv", "-q", "-p", sys.base_prefix + "/bin/python3", venv)
-    run(
-        "uv",
-        "pip",
-        "install",
-        "-q",
-        "-p",
-        venv / "bin" / "python",
-        "-r",
-        project / "pyproject.toml",
-    )
+    run("uv", "pip", "install", "-q", "-p", venv / "bin" / "python", *requirements)
     return venv
+
+
+def venv_for(name: str, project: Path) -> Path:
+    """bench/work/venvs/<name> with the project's dependencies (not the project: bin/serve runs
+    it from its directory, as the Dockerfile does)."""
+    return venv_with(name, "-r", project / "pyproject.toml")
 
 
 def versions(venv: Path) -> dict[str, str]:
@@ -185,20 +181,7 @@ def versions(venv: Path) -> dict[str, str]:
 
 def wsgi_venv(django: str) -> Path:
     """(e)'s venv: the bakes' Django and gunicorn, its sync worker serving the WSGI path."""
-    venv = WORK / "venvs" / "wsgi"
-    if not (venv / "bin" / "python").exists():
-        run("uv", "venv", "-q", "-p", sys.base_prefix + "/bin/python3", venv)
-    run(
-        "uv",
-        "pip",
-        "install",
-        "-q",
-        "-p",
-        venv / "bin" / "python",
-        f"django=={django}",
-        "gunicorn>=27",
-    )
-    return venv
+    return venv_with("wsgi", f"django=={django}", "gunicorn>=27")
 
 
 def wsgi_script(peer: Path) -> Path:
