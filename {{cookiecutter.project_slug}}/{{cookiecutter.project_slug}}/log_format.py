@@ -29,7 +29,7 @@ class RequestIDFilter(logging.Filter):
 class JSONFormatter(logging.Formatter):
     """One JSON object per record: time, level, logger, message, request_id, and exc_info if any."""
 
-    # ISO 8601 in UTC with milliseconds, e.g. 2025-01-31T12:00:00.123Z.
+    # ISO 8601 in UTC with milliseconds and a Z: YYYY-MM-DDTHH:MM:SS.mmmZ.
     converter = time.gmtime
     default_time_format = "%Y-%m-%dT%H:%M:%S"
     default_msec_format = "%s.%03dZ"
