@@ -7,13 +7,17 @@ defaults are always the first row. Each value of every other option (CI, Docker,
 each value of every behaviour option in some row: each CI file runs with each database, server
 and Redis choice.
 covertable builds the array, deterministically: its order comes from a hash with a salt, and
-the smallest plan over SALTS wins (the first such salt on a tie).
+the smallest plan over SALTS wins (the first such salt on a tie). `shrink` then takes rows away
+while a seeded local search can move the other rows' values to cover what each one held.
 
 Each row also gets free-text answers from TEXTS, so that names sorting before and after
 `config`, non-ASCII names and names with dashes and dots are baked and run too.
 """
 
 import itertools
+import math
+import random
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from covertable import make
@@ -23,6 +27,8 @@ from matrix.options import DEFAULTS, Options
 
 STRENGTH = 3
 SALTS = range(32)
+# The local search's moves per attempt at one row fewer: a failed attempt costs about a second.
+SHRINK_STEPS = 50_000
 
 # Free-text answers, one set per plan row in turn (the first row keeps cookiecutter.json's).
 TEXTS: list[dict[str, str]] = [
@@ -94,6 +100,8 @@ def make_plan(baked: Sequence[Baked]) -> list[Options]:
             best = rows
     if best is None:
         raise RuntimeError("covertable made no plan whose every row bakes")
+    allowed_values = {tuple(item.options[key] for key in factors) for item in selected}
+    best = shrink(best, factors, keys, allowed_values)
     return [first | row | TEXTS[number % len(TEXTS)] for number, row in enumerate(best)]
 
 
@@ -153,3 +161,94 @@ def covering_rows(
 
 def defaults_first(plan: list[Options]) -> bool:
     return bool(plan) and all(plan[0][key] == value for key, value in DEFAULTS.items())
+
+
+def requirements(factors: dict[str, list], keys: Sequence[str]) -> list[tuple[str, ...]]:
+    """The sets of keys whose every combination of values (that bakes) a plan must hold: what
+    covering_rows asks of covertable."""
+    behaviour = [key for key in keys if key in factors]
+    others = [key for key in factors if key not in behaviour]
+    width = min(STRENGTH, len(behaviour))
+    found = list(itertools.combinations(behaviour, width)) if width else []
+    found += [(key, other) for key in behaviour for other in others]
+    return found or [(key,) for key in factors]
+
+
+def shrink(
+    rows: list[dict], factors: dict[str, list], keys: Sequence[str], allowed: set[tuple]
+) -> list[dict]:
+    """The rows, fewer if possible, covering what they covered; the first row stays as it is.
+
+    Drops the row that alone holds the fewest required tuples, then anneals: a move sets one
+    value of one row (not the first; the row must still bake), kept when it leaves no more tuples
+    uncovered, or now and then anyway, less and less often. Stops at the first size no search
+    of SHRINK_STEPS moves reaches. Seeded by the size, so the same rows come out every run.
+    """
+    names = list(factors)
+    sizes = [len(factors[name]) for name in names]
+    sets = [[names.index(key) for key in keys_set] for keys_set in requirements(factors, keys)]
+    allowed_rows = {
+        tuple(factors[name].index(value) for name, value in zip(names, row, strict=True))
+        for row in allowed
+    }
+    by_column = [[i for i, columns in enumerate(sets) if c in columns] for c in range(len(names))]
+
+    def cell(i: int, row: list[int]) -> int:
+        number = 0
+        for column in sets[i]:
+            number = number * sizes[column] + row[column]
+        return number
+
+    # A combination of values no bake has is never required (the hook refused it).
+    required = [[False] * math.prod(sizes[c] for c in columns) for columns in sets]
+    for row in allowed_rows:
+        for i in range(len(sets)):
+            required[i][cell(i, list(row))] = True
+
+    def anneal(candidate: list[list[int]], rng: random.Random) -> bool:
+        counts = [[0] * len(flags) for flags in required]
+        for row in candidate:
+            for i in range(len(sets)):
+                counts[i][cell(i, row)] += 1
+        uncovered = sum(r and not c for flags, found in zip(required, counts, strict=True)
+                        for r, c in zip(flags, found, strict=True))  # fmt: skip
+        temperature = 0.5
+        for step in range(SHRINK_STEPS):
+            if not uncovered:
+                return True
+            if step % 1000 == 999:
+                temperature = max(0.05, temperature * 0.97)
+            row = candidate[rng.randrange(1, len(candidate))]
+            column = rng.randrange(len(names))
+            old = row[column]
+            new = rng.randrange(sizes[column] - 1)
+            new += new >= old
+            before = [cell(i, row) for i in by_column[column]]
+            row[column] = new
+            if tuple(row) not in allowed_rows:
+                row[column] = old
+                continue
+            after = [cell(i, row) for i in by_column[column]]
+            delta = 0
+            for i, was, now in zip(by_column[column], before, after, strict=True):
+                delta += required[i][was] and counts[i][was] == 1
+                delta -= required[i][now] and counts[i][now] == 0
+            if delta <= 0 or rng.random() < math.exp(-delta / temperature):
+                for i, was, now in zip(by_column[column], before, after, strict=True):
+                    counts[i][was] -= 1
+                    counts[i][now] += 1
+                uncovered += delta
+            else:
+                row[column] = old
+        return not uncovered
+
+    current = [[factors[name].index(row[name]) for name in names] for row in rows]
+    while len(current) > 1:
+        held = Counter((i, cell(i, row)) for row in current for i in range(len(sets)))
+        alone = [sum(held[i, cell(i, row)] == 1 for i in range(len(sets))) for row in current]
+        dropped = min(range(1, len(current)), key=lambda n: alone[n])
+        candidate = [list(row) for n, row in enumerate(current) if n != dropped]
+        if not anneal(candidate, random.Random(len(candidate))):
+            break
+        current = candidate
+    return [{name: factors[name][row[c]] for c, name in enumerate(names)} for row in current]
