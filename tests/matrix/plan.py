@@ -191,52 +191,66 @@ def shrink(
         tuple(factors[name].index(value) for name, value in zip(names, row, strict=True))
         for row in allowed
     }
-    by_column = [[i for i, columns in enumerate(sets) if c in columns] for c in range(len(names))]
 
-    def cell(i: int, row: list[int]) -> int:
-        number = 0
-        for column in sets[i]:
-            number = number * sizes[column] + row[column]
-        return number
+    # Each required set's value combinations are numbered from its own offset into one list;
+    # a column's weight in a set is what one step of its value moves that number.
+    offsets, weights, total = [], [[] for _ in names], 0
+    for i, columns in enumerate(sets):
+        offsets.append(total)
+        for place, column in enumerate(columns):
+            weights[column].append((i, math.prod(sizes[c] for c in columns[place + 1 :])))
+        total += math.prod(sizes[c] for c in columns)
+
+    def cells(row: Sequence[int]) -> list[int]:
+        numbers = []
+        for i, columns in enumerate(sets):
+            number = 0
+            for column in columns:
+                number = number * sizes[column] + row[column]
+            numbers.append(offsets[i] + number)
+        return numbers
 
     # A combination of values no bake has is never required (the hook refused it).
-    required = [[False] * math.prod(sizes[c] for c in columns) for columns in sets]
+    required = [False] * total
     for row in allowed_rows:
-        for i in range(len(sets)):
-            required[i][cell(i, list(row))] = True
+        for number in cells(row):
+            required[number] = True
 
     def anneal(candidate: list[list[int]], rng: random.Random) -> bool:
-        counts = [[0] * len(flags) for flags in required]
-        for row in candidate:
-            for i in range(len(sets)):
-                counts[i][cell(i, row)] += 1
-        uncovered = sum(r and not c for flags, found in zip(required, counts, strict=True)
-                        for r, c in zip(flags, found, strict=True))  # fmt: skip
+        numbers = [cells(row) for row in candidate]
+        counts = [0] * total
+        for row_numbers in numbers:
+            for number in row_numbers:
+                counts[number] += 1
+        uncovered = sum(r and not c for r, c in zip(required, counts, strict=True))
         temperature = 0.5
         for step in range(SHRINK_STEPS):
             if not uncovered:
                 return True
             if step % 1000 == 999:
                 temperature = max(0.05, temperature * 0.97)
-            row = candidate[rng.randrange(1, len(candidate))]
+            r = rng.randrange(1, len(candidate))
+            row, row_numbers = candidate[r], numbers[r]
             column = rng.randrange(len(names))
             old = row[column]
             new = rng.randrange(sizes[column] - 1)
             new += new >= old
-            before = [cell(i, row) for i in by_column[column]]
             row[column] = new
             if tuple(row) not in allowed_rows:
                 row[column] = old
                 continue
-            after = [cell(i, row) for i in by_column[column]]
+            moves = [
+                (i, row_numbers[i], row_numbers[i] + (new - old) * w) for i, w in weights[column]
+            ]
             delta = 0
-            for i, was, now in zip(by_column[column], before, after, strict=True):
-                delta += required[i][was] and counts[i][was] == 1
-                delta -= required[i][now] and counts[i][now] == 0
+            for _, was, now in moves:
+                delta += required[was] and counts[was] == 1
+                delta -= required[now] and counts[now] == 0
             if delta <= 0 or rng.random() < math.exp(-delta / temperature):
-                for i, was, now in zip(by_column[column], before, after, strict=True):
-                    counts[i][was] -= 1
-                    counts[i][now] += 1
+                for i, was, now in moves:
+                    counts[was] -= 1
+                    counts[now] += 1
+                    row_numbers[i] = now
                 uncovered += delta
             else:
                 row[column] = old
@@ -244,8 +258,8 @@ def shrink(
 
     current = [[factors[name].index(row[name]) for name in names] for row in rows]
     while len(current) > 1:
-        held = Counter((i, cell(i, row)) for row in current for i in range(len(sets)))
-        alone = [sum(held[i, cell(i, row)] == 1 for i in range(len(sets))) for row in current]
+        held = Counter(number for row in current for number in cells(row))
+        alone = [sum(held[number] == 1 for number in cells(row)) for row in current]
         dropped = min(range(1, len(current)), key=lambda n: alone[n])
         candidate = [list(row) for n, row in enumerate(current) if n != dropped]
         if not anneal(candidate, random.Random(len(candidate))):
