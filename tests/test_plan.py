@@ -34,13 +34,19 @@ def missing(rows: list[Options], bakes: list[Baked]) -> set:
     return plan.allowed_tuples(bakes, keys) - plan.tuples(rows, keys)
 
 
+@pytest.fixture(scope="module")
+def space_plan() -> tuple[list[Baked], list[Options]]:
+    """The real option space's bakes and plan, made once for the tests that only read them."""
+    bakes = baked(SPACE, BEHAVIOUR)
+    return bakes, plan.make_plan(bakes)
+
+
 def test_behaviour_keys_are_found_from_the_trees():
     assert plan.behaviour_keys(baked(SPACE, BEHAVIOUR)) == [k for k in SPACE if k != INERT]
 
 
-def test_the_plan_covers_every_3_tuple_starting_from_the_defaults():
-    bakes = baked(SPACE, BEHAVIOUR)
-    rows = plan.make_plan(bakes)
+def test_the_plan_covers_every_3_tuple_starting_from_the_defaults(space_plan):
+    bakes, rows = space_plan
 
     assert plan.defaults_first(rows)
     assert missing(rows, bakes) == set()
@@ -64,9 +70,8 @@ def test_the_plan_shrinks_to_the_fewest_rows_where_that_number_is_known():
     assert missing(rows, bakes) == set()
 
 
-def test_a_plan_missing_a_row_misses_tuples():
-    bakes = baked(SPACE, BEHAVIOUR)
-    rows = plan.make_plan(bakes)
+def test_a_plan_missing_a_row_misses_tuples(space_plan):
+    bakes, rows = space_plan
     assert missing(rows[1:], bakes), "the first row covered nothing of its own"
 
 
@@ -100,8 +105,8 @@ def test_combinations_the_hook_refuses_are_neither_planned_nor_required():
     assert missing(rows, bakes) == set()
 
 
-def test_plan_rows_vary_the_free_text_answers():
-    rows = plan.make_plan(baked(SPACE, BEHAVIOUR))
+def test_plan_rows_vary_the_free_text_answers(space_plan):
+    _, rows = space_plan
     names = [row.get("project_name") for row in rows]
     assert names[0] is None
     assert rows[0].keys() >= DEFAULTS.keys()
