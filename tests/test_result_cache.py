@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from matrix import cache, manifest, session
-from matrix.bake import bake_many
+from matrix.bake import Baked, bake_many
 from matrix.options import DEFAULTS
 
 
@@ -46,3 +46,15 @@ def test_a_cached_manifest_is_used_only_while_its_tree_hashes_hold(tmp_path):
 
     stale = [dataclasses.replace(baked[0], tree="0" * 64), baked[1]]
     assert manifest.rebake_one_per_tree(stale, tmp_path / "stale") is None
+
+
+def test_a_cached_manifest_serves_the_plan_only_while_its_rows_bake_the_cached_trees():
+    cached = [
+        Baked(0, DEFAULTS, None, "a" * 64, None),
+        Baked(1, DEFAULTS | {"use_redis": True}, None, "b" * 64, None),
+    ]
+    row = dataclasses.replace(cached[1], path="/plan/1")
+    named = Baked(2, DEFAULTS | {"project_name": "Blog"}, "/plan/2", "c" * 64, None)
+
+    assert manifest.trees_hold(cached, [row, named])  # a renamed row has no cached tree to match
+    assert not manifest.trees_hold(cached, [dataclasses.replace(row, tree="d" * 64), named])

@@ -6,8 +6,10 @@ combination (a file lock keeps the others waiting), then bakes the plan's rows, 
 manifest to the session's dir.
 
 When a previous session baked the same template with the same tools and tier 1 passed, the
-manifest comes from the cache: only one combination per distinct tree is baked again, and its
-tree hash must still match the cached one.
+manifest comes from the cache. Its tree hashes must still hold: for the covering plan, each plan
+row with the default free text must have the tree the cache has for its options (those rows are
+baked anyway); for the exhaustive tier 2, one combination per distinct tree is baked again (its
+run needs the bake) and must have its cached tree.
 """
 
 import dataclasses
@@ -19,7 +21,8 @@ from pathlib import Path
 
 from matrix import cache, plan, session
 from matrix.bake import Baked, bake_and_check_many, bake_many
-from matrix.options import selected_combinations
+from matrix.options import selected_combinations, tier2_mode
+from matrix.userflow import scratch
 
 KIND = "tier1"
 EXPECTED = "expected_files:expected_paths"
@@ -64,19 +67,35 @@ def _bake() -> dict:
     cached = cache.lookup(KIND, key)
     baked = None
     if cached is not None:
-        baked = rebake_one_per_tree([Baked(**b) for b in cached["baked"]], _trees())
-    from_cache = baked is not None
-    if baked is None:
-        jobs = list(enumerate(combinations))
-        baked = bake_and_check_many(jobs, _trees(), session.cookiecutter_config(), EXPECTED)
+        baked = [Baked(**b) for b in cached["baked"]]
+        if tier2_mode() == "all":
+            baked = rebake_one_per_tree(baked, _trees())
+    if baked is not None:
+        bake_seconds = time.perf_counter() - started
+        planned = _bake_plan(baked)
+        if trees_hold(baked, planned):
+            return _record(key, True, baked, planned, started, bake_seconds)
+        started = time.perf_counter()
+    jobs = list(enumerate(combinations))
+    baked = bake_and_check_many(jobs, _trees(), session.cookiecutter_config(), EXPECTED)
     bake_seconds = time.perf_counter() - started
+    return _record(key, False, baked, _bake_plan(baked), started, bake_seconds)
+
+
+def _bake_plan(baked: list[Baked]) -> list[Baked]:
     rows = plan.make_plan(baked)
-    plan_root = session.directory() / "plan"
+    plan_root = scratch(session.directory() / "plan", "")
     planned = bake_and_check_many(
         list(enumerate(rows)), plan_root, session.cookiecutter_config(), EXPECTED
     )
     # A plan row's bake stays on disk even when its tree repeats: tier 2 runs each row.
-    planned = [dataclasses.replace(b, path=b.path or _rebake(b, plan_root)) for b in planned]
+    return [dataclasses.replace(b, path=b.path or _rebake(b, plan_root)) for b in planned]
+
+
+def _record(
+    key: str, from_cache: bool, baked: list[Baked], planned: list[Baked], started: float,
+    bake_seconds: float,
+) -> dict:  # fmt: skip
     return {
         "key": key,
         "cached": from_cache,
@@ -86,6 +105,17 @@ def _bake() -> dict:
         "plan": [dataclasses.asdict(b) for b in planned],
         "behaviour_keys": plan.behaviour_keys(baked),
     }
+
+
+def trees_hold(baked: list[Baked], planned: list[Baked]) -> bool:
+    """Whether every plan row that is one of the combinations (its free text the defaults) baked
+    the tree the manifest has for that combination."""
+    trees = {json.dumps(b.options, sort_keys=True): b.tree for b in baked}
+    return all(
+        trees[found] == row.tree
+        for row in planned
+        if (found := json.dumps(row.options, sort_keys=True)) in trees
+    )
 
 
 def _rebake(baked: Baked, root: Path) -> str:
