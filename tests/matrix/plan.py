@@ -89,19 +89,19 @@ def make_plan(baked: Sequence[Baked]) -> list[Options]:
             values[key].setdefault(value, None)
     factors = {key: list(found) for key, found in values.items() if len(found) > 1}
     preset = {key: first[key] for key in factors}
-    allowed = {tuple(item.options.items()) for item in selected}
+    # Every other key has one value: a row bakes when its factors' values are a selected one's.
+    allowed = {tuple(item.options[key] for key in factors) for item in selected}
     constraints = never_baked(selected, factors)
     best: list[dict] | None = None
     for salt in SALTS:
         rows = covering_rows(factors, keys, preset, str(salt), constraints)
-        if all(tuple((first | row).items()) in allowed for row in rows) and (
+        if all(tuple(row.values()) in allowed for row in rows) and (
             best is None or len(rows) < len(best)
         ):
             best = rows
     if best is None:
         raise RuntimeError("covertable made no plan whose every row bakes")
-    allowed_values = {tuple(item.options[key] for key in factors) for item in selected}
-    best = shrink(best, factors, keys, allowed_values)
+    best = shrink(best, factors, keys, allowed)
     return [first | row | TEXTS[number % len(TEXTS)] for number, row in enumerate(best)]
 
 
@@ -139,8 +139,7 @@ def covering_rows(
     key with another key; nothing is asked of the other keys among themselves."""
     if not factors:
         return [{}]
-    behaviour = [key for key in keys if key in factors]
-    others = [key for key in factors if key not in behaviour]
+    behaviour, others = split(factors, keys)
     sub_models = []
     if len(behaviour) > 1:
         sub_models.append({"fields": behaviour, "strength": min(STRENGTH, len(behaviour))})
@@ -163,11 +162,16 @@ def defaults_first(plan: list[Options]) -> bool:
     return bool(plan) and all(plan[0][key] == value for key, value in DEFAULTS.items())
 
 
+def split(factors: dict[str, list], keys: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The factors that are behaviour keys, and the others."""
+    behaviour = [key for key in keys if key in factors]
+    return behaviour, [key for key in factors if key not in behaviour]
+
+
 def requirements(factors: dict[str, list], keys: Sequence[str]) -> list[tuple[str, ...]]:
     """The sets of keys whose every combination of values (that bakes) a plan must hold: what
     covering_rows asks of covertable."""
-    behaviour = [key for key in keys if key in factors]
-    others = [key for key in factors if key not in behaviour]
+    behaviour, others = split(factors, keys)
     width = min(STRENGTH, len(behaviour))
     found = list(itertools.combinations(behaviour, width)) if width else []
     found += [(key, other) for key in behaviour for other in others]
@@ -258,8 +262,9 @@ def shrink(
 
     current = [[factors[name].index(row[name]) for name in names] for row in rows]
     while len(current) > 1:
-        held = Counter(number for row in current for number in cells(row))
-        alone = [sum(held[number] == 1 for number in cells(row)) for row in current]
+        numbers = [cells(row) for row in current]
+        held = Counter(number for row_numbers in numbers for number in row_numbers)
+        alone = [sum(held[number] == 1 for number in row_numbers) for row_numbers in numbers]
         dropped = min(range(1, len(current)), key=lambda n: alone[n])
         candidate = [list(row) for n, row in enumerate(current) if n != dropped]
         if not anneal(candidate, random.Random(len(candidate))):
