@@ -1,7 +1,6 @@
 """Session-wide services and the matrix summary; the machinery itself lives in tests/matrix/."""
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -18,12 +17,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # Only the controller: xdist workers inherit the session dir and the services' URLs.
     if hasattr(config, "workerinput"):
         return
-    directory = Path(tempfile.mkdtemp(prefix="matrix-"))
-    directory.chmod(0o755)  # the postgres user creates its cluster inside
+    directory = session.make()
     os.environ[session.SESSION_DIR] = str(directory)
     # Every process's temporary files go inside the session dir, removed at the end: cookiecutter
     # leaves each rendered hook script behind (two per bake), and a tree's suite its tmp paths.
-    scratch = directory / "tmp"
+    scratch = session.scratch() / "tmp"
     scratch.mkdir(mode=0o1777)
     scratch.chmod(0o1777)  # like /tmp (mkdir's mode is masked by the umask)
     os.environ["TMPDIR"] = tempfile.tempdir = str(scratch)
@@ -44,7 +42,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         return
     for service in config.stash.get(SERVICES, []):
         service.stop()
-    shutil.rmtree(os.environ.pop(session.SESSION_DIR), ignore_errors=True)
+    session.remove(Path(os.environ.pop(session.SESSION_DIR)))
 
 
 # The longest tests go first, so that at the end the short ones fill the workers' gaps rather

@@ -84,7 +84,7 @@ def _bake() -> dict:
 
 def _bake_plan(baked: list[Baked]) -> list[Baked]:
     rows = plan.make_plan(baked)
-    plan_root = scratch(session.directory() / "plan", "")
+    plan_root = scratch(session.scratch() / "plan", "")
     planned = bake_and_check_many(
         list(enumerate(rows)), plan_root, session.cookiecutter_config(), EXPECTED
     )
@@ -137,7 +137,7 @@ def rebake_one_per_tree(baked: list[Baked], root: Path) -> list[Baked] | None:
 
 
 def _trees() -> Path:
-    return session.directory() / "trees"
+    return session.scratch() / "trees"
 
 
 def record_passed() -> None:
