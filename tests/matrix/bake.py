@@ -253,7 +253,7 @@ def _bake_and_check(job: CheckJob) -> tuple[Baked, list[str]]:
         return Baked(index, options, None, None, f"{type(exc).__name__}: {exc}"), []
     contents = read(path)
     files = digest(path, contents)
-    tree = tree_hash(path, files=files)
+    tree = tree_hash(path, files=files, contents=contents)
     checker = _checks.setdefault(staging, checks.TreeChecks(Path(staging)))
     module, name = expected.split(":")
     expectations = getattr(importlib.import_module(module), name)

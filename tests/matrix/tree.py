@@ -2,8 +2,8 @@
 
 Combinations whose trees hash alike are one tree for tier 2's exhaustive mode: installing and
 testing them twice would prove nothing new. Files that no test runs (license, CI and container
-files, docs) and pyproject metadata are left out; any other file, including a new kind, counts
-by default.
+files, docs), pyproject metadata and the variables of .env.example that the project never names
+are left out; any other file, including a new kind, counts by default.
 """
 
 import functools
@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +24,8 @@ IGNORED = frozenset(
 )  # fmt: skip
 # pyproject's [project] keys that only describe the package.
 METADATA = ("authors", "description", "license", "license-files", "readme")
-
-# What a file counts as in a hash: (path, root) -> bytes.
-Content = Callable[[Path, Path], bytes]
+# The environment the settings read, by example: it counts by the variables the project names.
+ENV_EXAMPLE = ".env.example"
 
 
 @dataclass(frozen=True)
@@ -58,11 +56,28 @@ def digest(root: Path, contents: dict[str, tuple[bytes, bool]] | None = None) ->
     }
 
 
-def behaviour_content(path: Path, root: Path) -> bytes:
-    """A file's bytes; pyproject.toml without the keys that only describe the package."""
-    if path == root / "pyproject.toml":
-        return _without_metadata(path.read_text())
-    return path.read_bytes()
+def tree_hash(
+    root: Path,
+    files: dict[str, File] | None = None,
+    contents: dict[str, tuple[bytes, bool]] | None = None,
+) -> str:
+    """The hash over behaviour files; `files` (from digest) and `contents` (from read) spare
+    reading and hashing them again."""
+    contents = contents if contents is not None else read(root)
+    files = files if files is not None else digest(root, contents)
+    kept = [relative for relative in files if relative.split("/", 1)[0] not in IGNORED]
+    hashed = hashlib.sha256()
+    for relative in kept:
+        if relative == "pyproject.toml":
+            sha = hashlib.sha256(_without_metadata(contents[relative][0].decode())).digest()
+        elif relative == ENV_EXAMPLE:
+            others = b"\0".join(contents[other][0] for other in kept if other != relative)
+            sha = hashlib.sha256(_named_variables(contents[relative][0], others)).digest()
+        else:
+            sha = bytes.fromhex(files[relative].sha)
+        hashed.update(f"{relative}\0{files[relative].executable}\0".encode())
+        hashed.update(sha)
+    return hashed.hexdigest()
 
 
 @functools.cache
@@ -73,17 +88,14 @@ def _without_metadata(text: str) -> bytes:
     return json.dumps(data, sort_keys=True).encode()
 
 
-def tree_hash(root: Path, content: Content = behaviour_content, files: dict | None = None) -> str:
-    """The hash over behaviour files; `files` (from digest) spares reading them again."""
-    files = files if files is not None else digest(root)
-    hashed = hashlib.sha256()
-    for relative, file in files.items():
-        if relative.split("/", 1)[0] in IGNORED:
-            continue
-        if content is behaviour_content and relative != "pyproject.toml":
-            sha = bytes.fromhex(file.sha)
-        else:
-            sha = hashlib.sha256(content(root / relative, root)).digest()
-        hashed.update(f"{relative}\0{file.executable}\0".encode())
-        hashed.update(sha)
-    return hashed.hexdigest()
+def _named_variables(example: bytes, others: bytes) -> bytes:
+    """The assignments of .env.example whose variable some other behaviour file names: a
+    comment, or a variable that only container files read (compose.yaml's database password),
+    cannot change what the project does."""
+    return b"\n".join(
+        line
+        for line in example.splitlines()
+        if not line.startswith(b"#")
+        and (name := line.partition(b"=")[0].strip())
+        and name in others
+    )
