@@ -6,17 +6,18 @@ system Chromium: the path in CHROMIUM_PATH, else the usual places on Linux and m
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import (
+import pytest_asyncio
+from playwright.async_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
     Page,
     Playwright,
-    sync_playwright,
+    async_playwright,
 )
 
 SYSTEM_CHROMIUMS = [
@@ -55,9 +56,9 @@ def room_path() -> str:
     return f"/rooms/e2e-{uuid.uuid4().hex[:12]}/"
 
 
-def send(page: Page, text: str) -> None:
-    page.locator("#message-text").fill(text)
-    page.locator("#message-text").press("Enter")
+async def send(page: Page, text: str) -> None:
+    await page.locator("#message-text").fill(text)
+    await page.locator("#message-text").press("Enter")
 
 
 def new_username() -> str:
@@ -65,14 +66,14 @@ def new_username() -> str:
     return f"e2e-{uuid.uuid4().hex[:8]}"
 
 
-def sign_up(page: Page, username: str) -> None:
+async def sign_up(page: Page, username: str) -> None:
     """Fill in and send the sign-up form the page shows."""
     password = f"{uuid.uuid4()}-A1"
-    page.locator("#id_username").fill(username)
-    page.locator("#id_email").fill(f"{username}@example.com")
-    page.locator("#id_password1").fill(password)
-    page.locator("#id_password2").fill(password)
-    page.get_by_role("button", name="Sign up").click()
+    await page.locator("#id_username").fill(username)
+    await page.locator("#id_email").fill(f"{username}@example.com")
+    await page.locator("#id_password1").fill(password)
+    await page.locator("#id_password2").fill(password)
+    await page.get_by_role("button", name="Sign up").click()
 
 
 def find_chromium(playwright: Playwright) -> Path | None:
@@ -92,31 +93,35 @@ def find_chromium(playwright: Playwright) -> Path | None:
     )
 
 
-@pytest.fixture
-def browser(transactional_db: None, tmp_path: Path) -> Iterator[Browser]:
-    # Function-scoped, after the database: Playwright's event loop must be gone before the
-    # database is flushed, which Django refuses to do while a loop runs in this thread.
-    home = tmp_path / "chromium-home"
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def browser(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Browser]:
+    """One Chromium for the session, each test in contexts of its own (as pytest-playwright has
+    it). Playwright's async API, in the session's event loop: its sync API would keep a loop
+    running in the main thread, where Django then refuses the tests' database work."""
+    home = tmp_path_factory.mktemp("chromium-home")
     # Chromium writes profile and cache files under HOME and the XDG directories.
     env = {
         "HOME": str(home),
         "XDG_CONFIG_HOME": str(home / ".config"),
         "XDG_CACHE_HOME": str(home / ".cache"),
     }
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
             executable_path=find_chromium(playwright), args=CHROMIUM_FLAGS, env=env, headless=True
         )
         yield browser
-        browser.close()
+        await browser.close()
 
 
-@pytest.fixture
-def open_room(browser: Browser) -> Iterator[Callable[..., Page]]:
+OpenRoom = Callable[..., Awaitable[Page]]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def open_room(browser: Browser) -> AsyncIterator[OpenRoom]:
     """Opens a page in a fresh browser context; fails the test on any page error or anything
     the Content-Security-Policy blocked.
 
-    `open_room(url, setup=...)` calls `setup(context)` before the page loads.
+    `await open_room(url, setup=...)` awaits `setup(context)` before the page loads.
     """
     errors: list[str] = []
     contexts = []
@@ -125,20 +130,22 @@ def open_room(browser: Browser) -> Iterator[Callable[..., Page]]:
         if message.type == "error" and CSP_VIOLATION in message.text:
             errors.append(message.text)
 
-    def open_page(url: str, setup: Callable[[BrowserContext], None] | None = None) -> Page:
-        context = browser.new_context()
+    async def open_page(
+        url: str, setup: Callable[[BrowserContext], Awaitable[None]] | None = None
+    ) -> Page:
+        context = await browser.new_context()
         contexts.append(context)
-        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        await context.add_init_script(REPORT_CSP_VIOLATIONS)
         if setup is not None:
-            setup(context)
-        page = context.new_page()
+            await setup(context)
+        page = await context.new_page()
         page.set_default_timeout(TIMEOUT)
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("console", on_console)
-        page.goto(url)
+        await page.goto(url)
         return page
 
     yield open_page
     for context in contexts:
-        context.close()
+        await context.close()
     assert errors == []
