@@ -42,7 +42,7 @@ def test_broken_file_fails_exactly_the_combinations_that_render_it(tmp_path):
 
 
 def test_a_hook_that_refuses_fails_that_bake_and_leaves_nothing(tmp_path, capfd):
-    # bake_many runs hooks in a fork (matrix.bake.run_hooks_in_a_fork): the exit status, the
+    # bake_many runs hooks in-process (matrix.bake.run_hooks_in_process): the exit status, the
     # hook's message and cookiecutter's cleanup must be what users get from cookiecutter itself.
     combos = [DEFAULTS | {"django_version": version} for version in SPACE["django_version"]]
     refused = combos[-1]["django_version"]
