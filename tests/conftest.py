@@ -19,8 +19,9 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     directory = session.make()
     os.environ[session.SESSION_DIR] = str(directory)
-    # Every process's temporary files go inside the session dir, removed at the end: cookiecutter
-    # leaves each rendered hook script behind (two per bake), and a tree's suite its tmp paths.
+    # Every process's temporary files go in the session's scratch dir (in memory where there is
+    # room), removed at the end: cookiecutter leaves each rendered hook script behind (pytest-
+    # cookies' bakes), and a tree's suite its tmp paths.
     scratch = session.scratch() / "tmp"
     scratch.mkdir(mode=0o1777)
     scratch.chmod(0o1777)  # like /tmp (mkdir's mode is masked by the umask)
