@@ -4,6 +4,7 @@
 """
 
 from django.core.exceptions import ImproperlyConfigured
+from servestatic.compress import Compressor
 
 from .base import *  # noqa: F403
 from .base import SECRET_KEY, env
@@ -58,8 +59,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 # Hashed, compressed files from `collectstatic` (a release step); ServeStaticMiddleware serves
-# them with far-future cache headers.
+# them with far-future cache headers. Pages link the hashed names only, so the unhashed copies
+# are dropped rather than compressed and deployed too.
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
 }
+SERVESTATIC_KEEP_ONLY_HASHED_FILES = True
+# Source maps (megabytes beside some packages' scripts) are fetched only by a browser's
+# developer tools: compressing them would take most of each release's collectstatic time.
+SERVESTATIC_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
