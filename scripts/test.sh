@@ -10,7 +10,7 @@ missing=()
 command -v redis-server >/dev/null || [[ -n "${MATRIX_REDIS_URL:-}" ]] || missing+=(redis-server)
 [[ -x "${PG_BIN:-/usr/lib/postgresql/15/bin}/initdb" ]] || [[ -n "${MATRIX_DATABASE_URL:-}" ]] \
   || missing+=(postgresql)
-command -v chromium >/dev/null || missing+=(chromium)
+command -v chromium-headless-shell >/dev/null || missing+=(chromium-headless-shell)
 command -v npm >/dev/null || missing+=(npm)
 python3 -c "import ensurepip" 2>/dev/null || missing+=(python3-venv)
 if ((${#missing[@]})); then
